@@ -1,0 +1,47 @@
+import Type, { type Static, type TSchema } from 'typebox';
+import { INDICATION_CODES } from '../science/indications.js';
+import { ROLES } from '../services/permissions.js';
+import { EPISODE_STATUSES } from '../services/episodes.js';
+
+/** Schemas shared by several resources. Objects are closed: unknown fields are rejected. */
+export const Id = Type.String({ format: 'uuid', description: 'A UUIDv7 record id.' });
+export const IdParams = Type.Object({ id: Id }, { additionalProperties: false });
+export const IsoDate = Type.String({ format: 'date', description: 'A calendar date, YYYY-MM-DD.' });
+export const IsoInstant = Type.String({ description: 'An ISO-8601 UTC instant.' });
+export const Email = Type.String({ format: 'email', maxLength: 254 });
+export const Role = Type.Enum([...ROLES]);
+export const Indication = Type.Enum([...INDICATION_CODES]);
+export const EpisodeStatus = Type.Enum([...EPISODE_STATUSES]);
+export const Sex = Type.Enum(['female', 'male', 'other', 'unknown']);
+
+/** `T | null` as one JSON-schema type list, so a validation error names one rule, not an anyOf. */
+export function Nullable<T extends TSchema>(schema: T) {
+  const s = schema as unknown as { type?: string; [k: string]: unknown };
+  return Type.Unsafe<Static<T> | null>({ ...s, type: [s.type ?? 'string', 'null'] });
+}
+
+export const ProblemSchema = Type.Object({
+  type: Type.String(),
+  title: Type.String(),
+  status: Type.Integer(),
+  detail: Type.String(),
+  instance: Type.Optional(Type.String()),
+  field: Type.Optional(Type.String()),
+  errors: Type.Optional(Type.Array(Type.Object({ field: Type.String(), message: Type.String() }))),
+}, { additionalProperties: true, $id: 'Problem' });
+
+export const StaffSchema = Type.Object({
+  id: Id, email: Type.String(), displayName: Type.String(), role: Role, active: Type.Boolean(), lastLoginAt: Nullable(IsoInstant), createdAt: IsoInstant,
+});
+
+export const SessionSchema = Type.Object({
+  user: StaffSchema,
+  clinic: Type.Object({ id: Id, name: Type.String() }),
+  permissions: Type.Array(Type.String()),
+  csrfToken: Type.String(),
+  expiresAt: IsoInstant,
+});
+
+export function pageOf<T extends TSchema>(item: T) {
+  return Type.Object({ items: Type.Array(item), page: Type.Integer(), pageSize: Type.Integer(), total: Type.Integer() });
+}

@@ -1,0 +1,61 @@
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+import type { Dialect, Store } from '../store/db.js';
+import { createTestStore } from '../store/testing/test-store.js';
+import type { Services } from '../services/context.js';
+import { CSRF_HEADER, SESSION_COOKIE } from './access.js';
+import { buildApp } from './app.js';
+
+export interface TestServer {
+  app: FastifyInstance;
+  store: Store;
+  services: Services;
+  close(): Promise<void>;
+}
+
+/** A real app over a real, freshly migrated store of the given dialect. */
+export async function createTestServer(dialect: Dialect, config: Partial<Services['config']> = {}): Promise<TestServer> {
+  const store = await createTestStore(dialect);
+  const services: Services = { store, config: { publicUrl: 'http://autolog.test', smtpUrl: undefined, secureCookies: false, ...config } };
+  const app = await buildApp({ services, webDir: undefined });
+  await app.ready();
+  return { app, store, services, close: async () => { await app.close(); await store.close(); } };
+}
+
+/** A browser-like client: keeps the session cookie and sends the CSRF token on writes. */
+export class TestClient {
+  cookie: string | undefined;
+  csrf: string | undefined;
+  constructor(readonly app: FastifyInstance, readonly ip = '127.0.0.1') {}
+
+  async request(method: InjectOptions['method'], url: string, body?: unknown, headers: Record<string, string> = {}): Promise<LightMyRequestResponse> {
+    const res = await this.app.inject({
+      method, url, remoteAddress: this.ip,
+      headers: { ...(this.cookie && { cookie: `${SESSION_COOKIE}=${this.cookie}` }), ...(this.csrf && { [CSRF_HEADER]: this.csrf }), ...headers },
+      ...(body !== undefined && { payload: body as object }),
+    });
+    const set = res.cookies.find((c) => c.name === SESSION_COOKIE);
+    if (set) this.cookie = set.value || undefined;
+    const json = res.headers['content-type']?.toString().includes('json') ? res.json() : undefined;
+    if (json && typeof json === 'object' && 'csrfToken' in json) this.csrf = String(json.csrfToken);
+    return res;
+  }
+  get(url: string) { return this.request('GET', url); }
+  post(url: string, body?: unknown) { return this.request('POST', url, body ?? {}); }
+  patch(url: string, body: unknown) { return this.request('PATCH', url, body); }
+
+  async signIn(email: string, password: string): Promise<this> {
+    const res = await this.post('/api/v1/auth/login', { email, password });
+    if (res.statusCode !== 200) throw new Error(`sign-in failed: ${res.statusCode} ${res.body}`);
+    return this;
+  }
+}
+
+export const ADMIN_PASSWORD = 'correct horse battery staple';
+
+/** Runs first-run setup and returns a signed-in admin client. */
+export async function setUpClinic(app: FastifyInstance, opts: { clinicName?: string; email?: string; ip?: string } = {}): Promise<TestClient> {
+  const client = new TestClient(app, opts.ip);
+  const res = await client.post('/api/v1/setup', { clinicName: opts.clinicName ?? 'Harbour Spine Clinic', displayName: 'Ada Admin', email: opts.email ?? 'ada@clinic.test', password: ADMIN_PASSWORD });
+  if (res.statusCode !== 201) throw new Error(`setup failed: ${res.statusCode} ${res.body}`);
+  return client;
+}
