@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../store/testing/test-store.js';
-import { ADMIN_PASSWORD, TestClient, createTestServer, setUpClinic, type TestServer } from './testing.js';
+import { ADMIN_PASSWORD, TestClient, createTestServer, setUpClinic, type TestServer } from './testing/test-server.js';
 
 const patient = { mrn: 'MRN-001', givenName: 'Grace', familyName: 'Hopper', birthDate: '1960-12-09', sex: 'female' };
 

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import cookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
@@ -25,7 +25,8 @@ import { ProblemSchema } from './schemas.js';
 
 export interface AppOptions {
   services: Services;
-  logger?: FastifyServerOptions['logger'];
+  /** A pino logger; without one the app logs nothing (tests). */
+  logger?: FastifyBaseLogger;
   /** The built staff app (Vite output); served at /app/ when present. */
   webDir?: string;
 }
@@ -34,9 +35,9 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 /** dist/web beside the compiled server, or the repository's dist/web when running from src. */
 export const DEFAULT_WEB_DIR = [path.resolve(here, '../web'), path.resolve(here, '../../dist/web')].find((d) => fs.existsSync(path.join(d, 'index.html')));
 
-export async function buildApp({ services, logger = false, webDir = DEFAULT_WEB_DIR }: AppOptions): Promise<FastifyInstance> {
+export async function buildApp({ services, logger, webDir = DEFAULT_WEB_DIR }: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
-    logger,
+    ...(logger ? { loggerInstance: logger } : { logger: false }),
     bodyLimit: 256 * 1024,
     // Unknown fields are errors, not silently dropped; every field error is reported at once.
     ajv: { customOptions: { removeAdditional: false, allErrors: true, coerceTypes: 'array', useDefaults: true } },
@@ -60,14 +61,18 @@ export async function buildApp({ services, logger = false, webDir = DEFAULT_WEB_
     return sendProblem(reply, { type: problemType('not-found'), title: 'Not found', status: 404, detail: 'This page does not exist.' });
   });
 
+  const https = services.config.publicUrl.startsWith('https:');
   await app.register(cookie);
   await app.register(helmet, {
     contentSecurityPolicy: {
       directives: {
         defaultSrc: ["'self'"], scriptSrc: ["'self'"], styleSrc: ["'self'", "'unsafe-inline'"], imgSrc: ["'self'", 'data:'],
         connectSrc: ["'self'"], formAction: ["'self'"], frameAncestors: ["'none'"], objectSrc: ["'none'"], baseUri: ["'self'"],
+        // Only behind https: on a plain-http LAN address these would break every request.
+        upgradeInsecureRequests: https ? [] : null,
       },
     },
+    hsts: https,
     crossOriginEmbedderPolicy: false,
   });
   registerAccessControl(app, services);

