@@ -1,0 +1,19 @@
+/**
+ * autolog/science — the pure domain library: no I/O, no clock, no randomness.
+ * Usable from the server, the staff app and other projects (`import … from 'autolog/science'`).
+ */
+export const SCIENCE_VERSION = '0.1.0';
+export * from './errors.js';
+export * from './indications.js';
+export * from './preparation-types.js';
+export * from './centrifuge.js';
+export * from './units.js';
+export * from './preparation-metrics.js';
+export * from './classifications.js';
+export * from './reporting-completeness.js';
+export * from './instrument-scoring.js';
+export * from './instrument-pgic.js';
+export * from './responder.js';
+export * from './statistics.js';
+export * from './follow-up-schedule-calendar.js';
+export * from './follow-up-schedule.js';
