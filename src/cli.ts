@@ -3,7 +3,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import cliProgress from 'cli-progress';
 import { pino } from 'pino';
 import { ConfigError, loadConfig, type Config } from './config.js';
-import { buildApp } from './http/app.js';
+import { createServer } from './server.js';
 import { OutboxWorker } from './jobs/outbox-worker.js';
 import { defaultFromAddress, smtpSender } from './mail/transport.js';
 import { createFirstAdmin, insertStaff, isSetupNeeded, normaliseEmail } from './services/auth.js';
@@ -28,7 +28,7 @@ async function openMigrated(config: Config): Promise<Store> {
 async function serve(config: Config, store: Store, banner?: string): Promise<void> {
   const logger = pino({ level: config.logLevel });
   const services: Services = { store, config };
-  const app = await buildApp({ services, logger });
+  const app = await createServer({ services, logger });
   const sender = config.smtpUrl ? smtpSender(config.smtpUrl, process.env.MAIL_FROM || defaultFromAddress(config.publicUrl)) : undefined;
   const worker = new OutboxWorker(store, sender, logger.child({ component: 'outbox' }));
   await app.listen({ port: config.port, host: config.host });

@@ -18,6 +18,8 @@ import { episodeRoutes } from './routes/episodes.js';
 import { metaRoutes } from './routes/meta.js';
 import { outboxRoutes } from './routes/outbox.js';
 import { patientRoutes } from './routes/patients.js';
+import { educationRoutes } from './routes/education.js';
+import { preparationRoutes } from './routes/preparations.js';
 import { setupRoutes } from './routes/setup.js';
 import { staffRoutes } from './routes/staff.js';
 import { systemRoutes } from './routes/system.js';
@@ -101,6 +103,8 @@ export async function buildApp({ services, logger, webDir = DEFAULT_WEB_DIR }: A
   await app.register(episodeRoutes, { services });
   await app.register(auditRoutes, { services });
   await app.register(outboxRoutes, { services });
+  await app.register(educationRoutes, { services });
+  await app.register(preparationRoutes, { services });
 
   if (webDir) {
     await app.register(async (web) => {

@@ -25,6 +25,11 @@ export const PERMISSIONS = {
   'audit:read': ['admin'],
   'outbox:read': ['admin', 'coordinator'],
   'clinic:manage': ['admin'],
+  'article:write': ['admin', 'clinician'],
+  'comment:moderate': ['admin', 'clinician'],
+  'protocol:manage': ['admin', 'lab'],
+  'preparation:read': ['admin', 'clinician', 'lab', 'coordinator'],
+  'preparation:write': ['admin', 'lab'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

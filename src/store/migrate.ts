@@ -1,6 +1,8 @@
 import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import type { Dialect, Store } from './db.js';
 import * as m0001 from './migrations/0001-foundation.js';
+import * as m0002 from './migrations/0002-education.js';
+import * as m0003 from './migrations/0003-preparation.js';
 
 interface DialectAwareMigration {
   up(db: Kysely<unknown>, dialect: Dialect): Promise<void>;
@@ -9,6 +11,8 @@ interface DialectAwareMigration {
 /** Every migration, in order. Names are never changed once released. */
 const MIGRATIONS: Record<string, DialectAwareMigration> = {
   '0001-foundation': m0001,
+  '0002-education': m0002,
+  '0003-preparation': m0003,
 };
 
 class StaticProvider implements MigrationProvider {

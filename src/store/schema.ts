@@ -1,4 +1,6 @@
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { EducationTables } from './schema-education.js';
+import type { PreparationTables } from './schema-preparation.js';
 
 /**
  * The tables, as Kysely sees them. Conventions (DESIGN.md, Storage):
@@ -6,7 +8,7 @@ import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
  *   `YYYY-MM-DD` text; JSON goes through `store/json.ts`.
  * - every clinical row carries `clinic_id`.
  */
-export interface Database {
+export interface Database extends EducationTables, PreparationTables {
   clinic: ClinicTable;
   staff_user: StaffUserTable;
   staff_session: StaffSessionTable;

@@ -3,7 +3,7 @@ import type { Dialect, Store } from '../../store/db.js';
 import { createTestStore } from '../../store/testing/test-store.js';
 import type { Services } from '../../services/context.js';
 import { CSRF_HEADER, SESSION_COOKIE } from '../access.js';
-import { buildApp } from '../app.js';
+import { createServer } from '../../server.js';
 
 export interface TestServer {
   app: FastifyInstance;
@@ -16,7 +16,7 @@ export interface TestServer {
 export async function createTestServer(dialect: Dialect, config: Partial<Services['config']> = {}): Promise<TestServer> {
   const store = await createTestStore(dialect);
   const services: Services = { store, config: { publicUrl: 'http://autolog.test', smtpUrl: undefined, secureCookies: false, ...config } };
-  const app = await buildApp({ services, webDir: undefined });
+  const app = await createServer({ services, webDir: undefined });
   await app.ready();
   return { app, store, services, close: async () => { await app.close(); await store.close(); } };
 }

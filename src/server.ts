@@ -1,0 +1,14 @@
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import { buildApp, DEFAULT_WEB_DIR } from './http/app.js';
+import { publicSitePages } from './pages/public-site.js';
+import type { Services } from './services/context.js';
+
+/**
+ * The composition root: the API and staff app (http/) plus the server-rendered pages (pages/),
+ * which sit above http in the layering and so are added here rather than inside buildApp.
+ */
+export async function createServer(options: { services: Services; logger?: FastifyBaseLogger; webDir?: string | undefined }): Promise<FastifyInstance> {
+  const app = await buildApp({ services: options.services, logger: options.logger, webDir: 'webDir' in options ? options.webDir : DEFAULT_WEB_DIR });
+  await app.register(publicSitePages, { services: options.services });
+  return app;
+}
