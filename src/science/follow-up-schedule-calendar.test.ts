@@ -1,18 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
-import { ScienceInputError } from './errors.js';
+import { expectInputError } from './testing/expect-input-error.js';
 import { addCalendarDuration, compareIsoDates, daysBetweenIsoDates, daysInMonth, isIsoDate } from './follow-up-schedule-calendar.js';
-
-function expectInputError(fn: () => unknown, field: string): void {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ScienceInputError);
-    expect((error as ScienceInputError).field).toBe(field);
-    return;
-  }
-  throw new Error(`expected a ScienceInputError for ${field}`);
-}
 
 const isoDate = fc
   .integer({ min: Date.UTC(1950, 0, 1) / 86_400_000, max: Date.UTC(2150, 0, 1) / 86_400_000 })

@@ -1,19 +1,8 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
-import { ScienceInputError } from './errors.js';
+import { expectInputError } from './testing/expect-input-error.js';
 import { DEFAULT_FOLLOW_UP_PROTOCOL, followUpSchedule, type FollowUpProtocol } from './follow-up-schedule.js';
 import { addCalendarDuration, daysBetweenIsoDates } from './follow-up-schedule-calendar.js';
-
-function expectInputError(fn: () => unknown, field: string): void {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ScienceInputError);
-    expect((error as ScienceInputError).field).toBe(field);
-    return;
-  }
-  throw new Error(`expected a ScienceInputError for ${field}`);
-}
 
 /** ISO dates from 1950 to 2150, built from a day count (no clock involved). */
 const isoDate = fc

@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
-import { ScienceInputError } from './errors.js';
+import { expectInputError } from './testing/expect-input-error.js';
 import {
   ODI_BANDS,
   ODI_SECTION_COUNT,
@@ -12,17 +12,6 @@ import {
   type OdiSectionScore,
   type StartBackItems,
 } from './instrument-scoring.js';
-
-function expectInputError(fn: () => unknown, field: string): void {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ScienceInputError);
-    expect((error as ScienceInputError).field).toBe(field);
-    return;
-  }
-  throw new Error(`expected a ScienceInputError for ${field}`);
-}
 
 /** Ten sections summing to `total` (0–50), filled from the first section. */
 function odiWithSum(total: number): OdiSectionScore[] {

@@ -1,18 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
-import { ScienceInputError } from './errors.js';
+import { expectInputError } from './testing/expect-input-error.js';
 import { RESPONDER_PRESETS, isResponder, validateResponderRule, type ResponderRule } from './responder.js';
-
-function expectInputError(fn: () => unknown, field: string): void {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ScienceInputError);
-    expect((error as ScienceInputError).field).toBe(field);
-    return;
-  }
-  throw new Error(`expected a ScienceInputError for ${field}`);
-}
 
 const nrs2: ResponderRule = { kind: 'absolute', instrument: 'nrs-back', points: 2, direction: 'decrease' };
 const odi30: ResponderRule = { kind: 'percent', instrument: 'odi', percent: 30 };

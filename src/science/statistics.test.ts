@@ -1,18 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
-import { ScienceInputError } from './errors.js';
+import { expectInputError } from './testing/expect-input-error.js';
 import { logGamma, meanChange, normalQuantile, studentTCdf, studentTQuantile, wilsonInterval } from './statistics.js';
-
-function expectInputError(fn: () => unknown, field: string): void {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ScienceInputError);
-    expect((error as ScienceInputError).field).toBe(field);
-    return;
-  }
-  throw new Error(`expected a ScienceInputError for ${field}`);
-}
 
 const relativeError = (actual: number, expected: number) => Math.abs(actual - expected) / Math.abs(expected);
 
