@@ -1,6 +1,7 @@
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { buildApp, DEFAULT_WEB_DIR } from './http/app.js';
 import { publicSitePages } from './pages/public-site.js';
+import { surveyPages } from './pages/survey.js';
 import type { Services } from './services/context.js';
 
 /**
@@ -10,5 +11,6 @@ import type { Services } from './services/context.js';
 export async function createServer(options: { services: Services; logger?: FastifyBaseLogger; webDir?: string | undefined }): Promise<FastifyInstance> {
   const app = await buildApp({ services: options.services, logger: options.logger, webDir: 'webDir' in options ? options.webDir : DEFAULT_WEB_DIR });
   await app.register(publicSitePages, { services: options.services });
+  await app.register(surveyPages, { services: options.services });
   return app;
 }

@@ -20,6 +20,7 @@ import { outboxRoutes } from './routes/outbox.js';
 import { patientRoutes } from './routes/patients.js';
 import { educationRoutes } from './routes/education.js';
 import { preparationRoutes } from './routes/preparations.js';
+import { outcomeRoutes } from './routes/outcomes.js';
 import { setupRoutes } from './routes/setup.js';
 import { staffRoutes } from './routes/staff.js';
 import { systemRoutes } from './routes/system.js';
@@ -105,6 +106,7 @@ export async function buildApp({ services, logger, webDir = DEFAULT_WEB_DIR }: A
   await app.register(outboxRoutes, { services });
   await app.register(educationRoutes, { services });
   await app.register(preparationRoutes, { services });
+  await app.register(outcomeRoutes, { services });
 
   if (webDir) {
     await app.register(async (web) => {

@@ -30,6 +30,9 @@ export const PERMISSIONS = {
   'protocol:manage': ['admin', 'lab'],
   'preparation:read': ['admin', 'clinician', 'lab', 'coordinator'],
   'preparation:write': ['admin', 'lab'],
+  'outcome:read': ['admin', 'clinician', 'coordinator'],
+  'outcome:write': ['admin', 'clinician', 'coordinator'],
+  'instrument:manage': ['admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

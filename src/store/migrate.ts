@@ -3,6 +3,7 @@ import type { Dialect, Store } from './db.js';
 import * as m0001 from './migrations/0001-foundation.js';
 import * as m0002 from './migrations/0002-education.js';
 import * as m0003 from './migrations/0003-preparation.js';
+import * as m0004 from './migrations/0004-outcomes.js';
 
 interface DialectAwareMigration {
   up(db: Kysely<unknown>, dialect: Dialect): Promise<void>;
@@ -13,6 +14,7 @@ const MIGRATIONS: Record<string, DialectAwareMigration> = {
   '0001-foundation': m0001,
   '0002-education': m0002,
   '0003-preparation': m0003,
+  '0004-outcomes': m0004,
 };
 
 class StaticProvider implements MigrationProvider {

@@ -1,6 +1,7 @@
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type { EducationTables } from './schema-education.js';
 import type { PreparationTables } from './schema-preparation.js';
+import type { OutcomesTables } from './schema-outcomes.js';
 
 /**
  * The tables, as Kysely sees them. Conventions (DESIGN.md, Storage):
@@ -8,7 +9,7 @@ import type { PreparationTables } from './schema-preparation.js';
  *   `YYYY-MM-DD` text; JSON goes through `store/json.ts`.
  * - every clinical row carries `clinic_id`.
  */
-export interface Database extends EducationTables, PreparationTables {
+export interface Database extends EducationTables, PreparationTables, OutcomesTables {
   clinic: ClinicTable;
   staff_user: StaffUserTable;
   staff_session: StaffSessionTable;
