@@ -26,7 +26,15 @@ async function openMigrated(config: Config): Promise<Store> {
 
 /** Runs the server until SIGINT/SIGTERM; closes cleanly so no acknowledged write is cut off. */
 async function serve(config: Config, store: Store, banner?: string): Promise<void> {
-  const logger = pino({ level: config.logLevel });
+  const logger = pino({
+    level: config.logLevel,
+    serializers: {
+      // Query strings carry patient names (search) and tokens (survey links): keep them out of logs.
+      req: (req: { method: string; url: string; ip?: string; id?: string }) => ({ id: req.id, method: req.method, path: req.url.split('?')[0], ip: req.ip }),
+      res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      err: pino.stdSerializers.err,
+    },
+  });
   const services: Services = { store, config };
   const app = await createServer({ services, logger });
   const sender = config.smtpUrl ? smtpSender(config.smtpUrl, process.env.MAIL_FROM || defaultFromAddress(config.publicUrl)) : undefined;
