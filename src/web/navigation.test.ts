@@ -1,0 +1,17 @@
+import { describe, expect, it } from 'vitest';
+import { loginUrlFor, safeNext } from './navigation.js';
+
+describe('safeNext', () => {
+  it('keeps paths inside the app and refuses anything else', () => {
+    expect(safeNext('/patients/0193?tab=history')).toBe('/patients/0193?tab=history');
+    for (const bad of [null, '', 'https://evil.example', '//evil.example', '/\\evil.example', '/login?next=/x', '/setup']) {
+      expect(safeNext(bad)).toBe('/patients');
+    }
+  });
+
+  it('builds a sign-in address that leads back', () => {
+    expect(loginUrlFor('/patients/abc')).toBe('/login?next=%2Fpatients%2Fabc');
+    expect(loginUrlFor('/patients')).toBe('/login');
+    expect(loginUrlFor('/')).toBe('/login');
+  });
+});
