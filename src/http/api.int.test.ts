@@ -59,6 +59,8 @@ describe.each(DIALECTS)('staff API on %s', (dialect) => {
     const missing = await admin.post('/api/v1/patients', { mrn: 'MRN-11' });
     expect(missing.statusCode).toBe(400);
     expect(missing.json().errors.map((e: { field: string }) => e.field)).toEqual(expect.arrayContaining(['givenName', 'familyName', 'birthDate', 'sex']));
+    const phone = await admin.post('/api/v1/patients', { ...patient, mrn: 'MRN-12', phone: 'call me' });
+    expect(phone.json().errors).toEqual([{ field: 'phone', message: 'must contain only digits, spaces and + ( ) - .' }]);
     const taken = await admin.post('/api/v1/patients', { ...patient, givenName: 'Other', mrn: 'MRN-001' });
     expect(taken.statusCode).toBe(409);
     expect(taken.json().field).toBe('mrn');
@@ -78,6 +80,22 @@ describe.each(DIALECTS)('staff API on %s', (dialect) => {
     expect(early.json().field).toBe('closedOn');
     const list = (await admin.get(`/api/v1/patients/${p.id}/episodes`)).json();
     expect(list).toHaveLength(1);
+  });
+
+  it('takes "today" in the clinic’s time zone', async () => {
+    const { todayIso } = await import('../services/clock.js');
+    const east = await createTestServer(dialect);
+    try {
+      const c = new TestClient(east.app);
+      await c.post('/api/v1/setup', { clinicName: 'Line Islands', timeZone: 'Pacific/Kiritimati', displayName: 'K', email: 'k@k.test', password: ADMIN_PASSWORD });
+      expect((await c.get('/api/v1/auth/session')).json().clinic.timeZone).toBe('Pacific/Kiritimati');
+      const p = (await c.post('/api/v1/patients', patient)).json();
+      // UTC+14: for ten hours a day this date is "tomorrow" in UTC.
+      const res = await c.post(`/api/v1/patients/${p.id}/episodes`, { indication: 'sacroiliac-joint-pain', openedOn: todayIso('Pacific/Kiritimati') });
+      expect(res.statusCode).toBe(201);
+    } finally {
+      await east.close();
+    }
   });
 
   it('refuses writes without the CSRF token', async () => {

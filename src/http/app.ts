@@ -2,6 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import zlib from 'node:zlib';
+import compress from '@fastify/compress';
 import cookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
@@ -35,15 +37,22 @@ export interface AppOptions {
 }
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-/** dist/web beside the compiled server, or the repository's dist/web when running from src. */
-export const DEFAULT_WEB_DIR = [path.resolve(here, '../web'), path.resolve(here, '../../dist/web')].find((d) => fs.existsSync(path.join(d, 'index.html')));
+/**
+ * The built staff app: dist/web beside the compiled server, or the repository's dist/web when the
+ * server runs from src (where src/web holds the unbuilt sources, recognisable by no assets/ folder).
+ */
+export const DEFAULT_WEB_DIR = [path.resolve(here, '../web'), path.resolve(here, '../../dist/web')].find((d) => fs.existsSync(path.join(d, 'index.html')) && fs.existsSync(path.join(d, 'assets')));
 
 export async function buildApp({ services, logger, webDir = DEFAULT_WEB_DIR }: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     ...(logger ? { loggerInstance: logger } : { logger: false }),
     bodyLimit: 256 * 1024,
     // Unknown fields are errors, not silently dropped; every field error is reported at once.
-    ajv: { customOptions: { removeAdditional: false, allErrors: true, coerceTypes: 'array', useDefaults: true } },
+    ajv: {
+      // `verbose` hands the failing schema to the error formatter, which reads its `formatHint`
+      // so a pattern failure says what is expected instead of printing the regular expression.
+      customOptions: { removeAdditional: false, allErrors: true, coerceTypes: 'array', useDefaults: true, verbose: true, keywords: ['formatHint'] },
+    },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   // JSON only: a cross-site HTML form can post text/plain or urlencoded, never application/json.
@@ -59,12 +68,18 @@ export async function buildApp({ services, logger, webDir = DEFAULT_WEB_DIR }: A
     if (request.url.startsWith('/api/') || !webDir) {
       return sendProblem(reply, { type: problemType('not-found'), title: 'Not found', status: 404, detail: `There is nothing at ${request.method} ${request.url.split('?')[0]}.`, instance: request.url.split('?')[0] });
     }
-    // Deep links into the staff app (e.g. /app/patients/…) are resolved by the SPA's router.
-    if (request.url.startsWith('/app/') && request.method === 'GET') return reply.type('text/html').sendFile('index.html', webDir);
+    // Deep links into the staff app (e.g. /app/patients/…) are resolved by the SPA's router;
+    // a missing file (a path with an extension, e.g. an old asset) is a real 404.
+    const pathname = request.url.split('?')[0]!;
+    if (pathname.startsWith('/app/') && request.method === 'GET' && !/\.[a-z0-9]+$/i.test(pathname)) {
+      return reply.type('text/html').header('cache-control', 'no-cache').sendFile('index.html', webDir, { maxAge: 0 });
+    }
     return sendProblem(reply, { type: problemType('not-found'), title: 'Not found', status: 404, detail: 'This page does not exist.' });
   });
 
   const https = services.config.publicUrl.startsWith('https:');
+  // Brotli at a moderate quality: on-the-fly level 11 would cost more CPU than it saves bytes.
+  await app.register(compress, { threshold: 1024, brotliOptions: { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 5 } } });
   await app.register(cookie);
   await app.register(helmet, {
     contentSecurityPolicy: {
@@ -111,7 +126,12 @@ export async function buildApp({ services, logger, webDir = DEFAULT_WEB_DIR }: A
   if (webDir) {
     await app.register(async (web) => {
       declarePublicRoutes(web);
-      await web.register(fastifyStatic, { root: webDir, prefix: '/app/', index: ['index.html'], maxAge: '1h', immutable: false });
+      await web.register(fastifyStatic, {
+        root: webDir, prefix: '/app/', index: ['index.html'], cacheControl: false,
+        // Hashed assets never change; index.html must be revalidated so a deploy is seen at once.
+        setHeaders: (res, filePath) => void res.header('cache-control', filePath.includes(`${path.sep}assets${path.sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache'),
+      });
+      web.get('/app', { schema: { hide: true } }, async (_request, reply) => reply.redirect('/app/'));
     });
   }
   return app;

@@ -34,6 +34,7 @@ interface AjvError {
   instancePath: string;
   message?: string;
   params: Record<string, unknown>;
+  parentSchema?: { formatHint?: string };
 }
 
 /** `/patient/birthDate` + a missing property → `patient.birthDate`. */
@@ -51,6 +52,7 @@ function messageOf(e: AjvError): string {
     case 'minLength': return e.params.limit === 1 ? 'must not be empty' : `must be at least ${e.params.limit} characters`;
     case 'maxLength': return `must be at most ${e.params.limit} characters`;
     case 'format': return `must be a valid ${formatName(String(e.params.format))}`;
+    case 'pattern': return e.parentSchema?.formatHint ?? 'is not in the expected format';
     case 'enum': return `must be one of ${(e.params.allowedValues as unknown[]).join(', ')}`;
     case 'type': return `must be ${e.params.type === 'integer' ? 'a whole number' : `a ${e.params.type}`}`;
     case 'minimum': return `must be at least ${e.params.limit}`;

@@ -36,7 +36,7 @@ export const StaffSchema = Type.Object({
 
 export const SessionSchema = Type.Object({
   user: StaffSchema,
-  clinic: Type.Object({ id: Id, name: Type.String() }),
+  clinic: Type.Object({ id: Id, name: Type.String(), timeZone: Type.String() }),
   permissions: Type.Array(Type.String()),
   csrfToken: Type.String(),
   expiresAt: IsoInstant,

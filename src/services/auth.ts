@@ -32,7 +32,7 @@ export function presentStaff(u: StaffUserRow): StaffView {
 
 export interface SessionView {
   user: StaffView;
-  clinic: { id: string; name: string };
+  clinic: { id: string; name: string; timeZone: string };
   permissions: Permission[];
   csrfToken: string;
   expiresAt: string;
@@ -195,7 +195,7 @@ export async function authenticate(store: Store, token: string): Promise<Authent
     await store.db.updateTable('staff_session').set({ last_seen_at: now }).where('token_hash', '=', found.tokenHash).execute();
   }
   const u = found.view.user;
-  return { actor: { userId: u.id, clinicId: found.view.clinic.id, role: u.role, label: u.email }, view: found.view, tokenHash: found.tokenHash };
+  return { actor: { userId: u.id, clinicId: found.view.clinic.id, role: u.role, label: u.email, timeZone: found.view.clinic.timeZone }, view: found.view, tokenHash: found.tokenHash };
 }
 
 async function describeSession(store: Store, token: string) {
@@ -205,13 +205,13 @@ async function describeSession(store: Store, token: string) {
     .innerJoin('staff_user as u', 'u.id', 's.user_id')
     .innerJoin('clinic as c', 'c.id', 's.clinic_id')
     .selectAll('u')
-    .select(['s.csrf_token', 's.expires_at', 's.last_seen_at', 'c.name as clinic_name'])
+    .select(['s.csrf_token', 's.expires_at', 's.last_seen_at', 'c.name as clinic_name', 'c.time_zone as clinic_time_zone'])
     .where('s.token_hash', '=', tokenHash)
     .executeTakeFirst();
   if (!row) return undefined;
-  const { csrf_token, expires_at, last_seen_at, clinic_name, ...user } = row;
+  const { csrf_token, expires_at, last_seen_at, clinic_name, clinic_time_zone, ...user } = row;
   const view: SessionView = {
-    user: presentStaff(user), clinic: { id: user.clinic_id, name: clinic_name }, permissions: permissionsOf(user.role), csrfToken: csrf_token, expiresAt: expires_at,
+    user: presentStaff(user), clinic: { id: user.clinic_id, name: clinic_name, timeZone: clinic_time_zone }, permissions: permissionsOf(user.role), csrfToken: csrf_token, expiresAt: expires_at,
   };
   return { tokenHash, row: { expires_at, last_seen_at }, view };
 }

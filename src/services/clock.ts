@@ -7,6 +7,8 @@ export function addSeconds(iso: string, seconds: number): string {
   return new Date(Date.parse(iso) + seconds * 1000).toISOString();
 }
 
-export function todayIso(): string {
-  return nowIso().slice(0, 10);
+/** Today's calendar date where the clinic is (a date entered in Sydney must not be "in the future" in UTC). */
+export function todayIso(timeZone = 'UTC'): string {
+  // en-CA formats as YYYY-MM-DD.
+  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
 }

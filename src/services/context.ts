@@ -7,6 +7,8 @@ export interface Actor {
   userId: string;
   clinicId: string;
   role: Role;
+  /** The clinic's IANA time zone: what "today" means for its dates. */
+  timeZone: string;
   /** Shown in the audit trail: the account's email at the time. */
   label: string;
   ip: string;

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { PatientRow, Sex } from '../store/schema.js';
-import { recordAudit, subjectOf } from './audit.js';
+import { listAuditEvents, presentAuditEvent, recordAudit, subjectOf, type AuditEventView } from './audit.js';
 import { nowIso, todayIso } from './clock.js';
 import type { Actor, Services } from './context.js';
 import { escapeLike, inTransaction, isUniqueViolation, normaliseForSearch, type Trx } from './db-helpers.js';
@@ -42,11 +42,11 @@ export function presentPatient(p: PatientRow): PatientView {
   };
 }
 
-function checkBirthDate(birthDate: string): void {
+function checkBirthDate(birthDate: string, timeZone: string): void {
   if (Number.isNaN(Date.parse(`${birthDate}T00:00:00Z`)) || new Date(`${birthDate}T00:00:00Z`).toISOString().slice(0, 10) !== birthDate) {
     throw invalid('birthDate', `${birthDate} is not a real calendar date (use YYYY-MM-DD).`);
   }
-  if (birthDate > todayIso()) throw invalid('birthDate', 'The birth date is in the future.');
+  if (birthDate > todayIso(timeZone)) throw invalid('birthDate', 'The birth date is in the future.');
   if (birthDate < '1900-01-01') throw invalid('birthDate', 'The birth date is before 1900; check the year.');
 }
 
@@ -74,7 +74,7 @@ function mrnTaken(mrn: string): ServiceError {
 
 export async function createPatient(services: Services, actor: Actor, input: PatientFields & { confirmNotDuplicate?: boolean }): Promise<PatientView> {
   assertCan(actor, 'patient:write');
-  checkBirthDate(input.birthDate);
+  checkBirthDate(input.birthDate, actor.timeZone);
   const { store } = services;
   const now = nowIso();
   const row: PatientRow = {
@@ -114,7 +114,7 @@ export async function getPatient(services: Services, actor: Actor, id: string): 
 
 export async function updatePatient(services: Services, actor: Actor, id: string, input: Partial<PatientFields> & { confirmNotDuplicate?: boolean }): Promise<PatientView> {
   assertCan(actor, 'patient:write');
-  if (input.birthDate !== undefined) checkBirthDate(input.birthDate);
+  if (input.birthDate !== undefined) checkBirthDate(input.birthDate, actor.timeZone);
   const { store } = services;
   try {
     return await inTransaction(store, async (trx) => {
@@ -194,4 +194,20 @@ export async function searchPatients(services: Services, actor: Actor, search: P
     await recordAudit(trx, store.dialect, subjectOf(actor), { action: 'search', entityType: 'patient', detail: { q: text ?? null, birthDate: search.birthDate ?? null, page, results: rows.length } });
     return { items: rows.map(summarise), page, pageSize, total: Number(total.n) };
   });
+}
+
+/**
+ * Who read or changed one patient's data, newest first. Looking at that history is itself a
+ * read of patient data, recorded as one event (not as a read of the patient record too).
+ */
+export async function patientAuditHistory(services: Services, actor: Actor, patientId: string, page: { beforeSeq?: number; limit?: number }): Promise<AuditEventView[]> {
+  assertCan(actor, 'patient:read');
+  const { store } = services;
+  await inTransaction(store, async (trx) => {
+    const row = await trx.selectFrom('patient').select('id').where('id', '=', patientId).where('clinic_id', '=', actor.clinicId).executeTakeFirst();
+    if (!row) throw notFound('patient');
+    await recordAudit(trx, store.dialect, subjectOf(actor), { action: 'read', entityType: 'audit_history', entityId: patientId, patientId });
+  });
+  const rows = await listAuditEvents(store, actor.clinicId, { patientId, ...page });
+  return rows.map(presentAuditEvent);
 }

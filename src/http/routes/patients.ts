@@ -1,16 +1,15 @@
 import Type from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { listAuditEvents, presentAuditEvent } from '../../services/audit.js';
 import type { Services } from '../../services/context.js';
-import { createPatient, getPatient, searchPatients, updatePatient } from '../../services/patients.js';
+import { createPatient, getPatient, patientAuditHistory, searchPatients, updatePatient } from '../../services/patients.js';
 import { actorOf } from '../access.js';
 import { AuditEventSchema } from './audit.js';
 import { Email, IdParams, IsoDate, IsoInstant, Id, Nullable, Sex, pageOf } from '../schemas.js';
 
-const Mrn = Type.String({ minLength: 1, maxLength: 40, pattern: '^\\S(.*\\S)?$', description: 'Medical record number, unique in the clinic.' });
+const Mrn = Type.String({ minLength: 1, maxLength: 40, pattern: '^\\S(.*\\S)?$', formatHint: 'must not start or end with a space', description: 'Medical record number, unique in the clinic.' });
 const Name = Type.String({ minLength: 1, maxLength: 100 });
-const Phone = Type.String({ maxLength: 40, pattern: '^[0-9+()\\-. ]*$' });
-const Language = Type.String({ maxLength: 35, pattern: '^([A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*)?$', description: 'BCP 47 tag, e.g. en, fr-CA.' });
+const Phone = Type.String({ maxLength: 40, pattern: '^[0-9+()\\-. ]*$', formatHint: 'must contain only digits, spaces and + ( ) - .' });
+const Language = Type.String({ maxLength: 35, pattern: '^([A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*)?$', formatHint: 'must be a language tag such as en, es or fr-CA', description: 'BCP 47 tag, e.g. en, fr-CA.' });
 const Notes = Type.String({ maxLength: 5000 });
 
 const editable = {
@@ -79,11 +78,5 @@ export const patientRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = 
       querystring: Type.Object({ beforeSeq: Type.Optional(Type.Integer({ minimum: 1 })), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })) }, { additionalProperties: false }),
       response: { 200: Type.Array(AuditEventSchema) },
     },
-  }, async (request) => {
-    const actor = actorOf(request);
-    // Confirms the patient is this clinic's (404 otherwise) and audits the look at its history.
-    await getPatient(services, actor, request.params.id);
-    const rows = await listAuditEvents(services.store, actor.clinicId, { patientId: request.params.id, ...request.query });
-    return rows.map(presentAuditEvent);
-  });
+  }, async (request) => patientAuditHistory(services, actorOf(request), request.params.id, request.query));
 };
