@@ -20,7 +20,8 @@ import { countFieldName, formatSignificant, kPerUlToCellsPerUl, mPerUlToCellsPer
 export const BASELINE_PLATELETS_LOW_K_PER_UL = 100;
 // Autolog plausibility bound, well above the 150–450 normal range (Fitzpatrick 2017, OJSM); no paper sets 600.
 export const BASELINE_PLATELETS_HIGH_K_PER_UL = 600;
-// Whole blood and PRP kept up to 4 h at room temperature showed no growth-factor change (Fortier group, Am J Orthop 2017).
+// Whole blood and PRP kept up to 4 h at room temperature showed no growth-factor change
+// (Wilson, Cole, Goodale & Fortier 2018, Am J Orthop, doi:10.12788/ajo.2018.0022).
 export const PRODUCT_AGE_LIMIT_HOURS_DEFAULT = 4;
 // Autolog plausibility bound for a centrifuge chamber (refrigerated 4 °C to warm 37 °C protocols fit inside).
 export const SPIN_TEMPERATURE_RANGE_C = { min: 0, max: 40 } as const;
@@ -109,22 +110,32 @@ export function checkPreparationInput(input: PreparationInput): CheckedPreparati
     throw new ScienceInputError('imageGuided', 'true or false');
   }
 
-  const baseline = input.wholeBlood.plateletsKPerUl;
-  if (baseline < BASELINE_PLATELETS_LOW_K_PER_UL) {
-    warnings.push({
-      field: 'wholeBlood.plateletsKPerUl',
-      code: 'baseline-platelets-low',
-      message: `Baseline platelets ${formatSignificant(baseline)} × 10³/µL are below ${BASELINE_PLATELETS_LOW_K_PER_UL} × 10³/µL, a relative contraindication to PRP.`,
-    });
-  } else if (baseline > BASELINE_PLATELETS_HIGH_K_PER_UL) {
-    warnings.push({
-      field: 'wholeBlood.plateletsKPerUl',
-      code: 'baseline-platelets-high',
-      message: `Baseline platelets ${formatSignificant(baseline)} × 10³/µL are above ${BASELINE_PLATELETS_HIGH_K_PER_UL} × 10³/µL; check the count and its unit.`,
-    });
-  }
+  const baselineWarning = baselinePlateletsWarning(input.wholeBlood.plateletsKPerUl);
+  if (baselineWarning) warnings.push(baselineWarning);
 
   return { input, injectedVolumeMl, warnings };
+}
+
+/**
+ * A warning when the baseline (whole-blood) platelet count is outside 100–600 × 10³/µL: below is
+ * a relative contraindication, above is more often a count or unit error than a patient.
+ */
+export function baselinePlateletsWarning(baselineKPerUl: number): ScienceWarning | null {
+  if (baselineKPerUl < BASELINE_PLATELETS_LOW_K_PER_UL) {
+    return {
+      field: 'wholeBlood.plateletsKPerUl',
+      code: 'baseline-platelets-low',
+      message: `Baseline platelets ${formatSignificant(baselineKPerUl)} × 10³/µL are below ${BASELINE_PLATELETS_LOW_K_PER_UL} × 10³/µL, a relative contraindication to PRP.`,
+    };
+  }
+  if (baselineKPerUl > BASELINE_PLATELETS_HIGH_K_PER_UL) {
+    return {
+      field: 'wholeBlood.plateletsKPerUl',
+      code: 'baseline-platelets-high',
+      message: `Baseline platelets ${formatSignificant(baselineKPerUl)} × 10³/µL are above ${BASELINE_PLATELETS_HIGH_K_PER_UL} × 10³/µL; check the count and its unit.`,
+    };
+  }
+  return null;
 }
 
 /**
@@ -299,7 +310,7 @@ export function productAgeWarning(drawnAtMs: number, atMs: number, limitHours: n
   requireNumber(atMs, 'atMs', { min: drawnAtMs });
   requireNumber(limitHours, 'limitHours', { min: 0, minExclusive: true });
   const ageHours = (atMs - drawnAtMs) / 3_600_000;
-  // Default 4 h: no growth-factor change up to 4 h at room temperature (Fortier group, Am J Orthop 2017).
+  // Default 4 h: no growth-factor change up to 4 h at room temperature (Wilson & Fortier 2018, Am J Orthop).
   if (ageHours <= limitHours) return null;
   return {
     field: 'atMs',
@@ -327,7 +338,13 @@ function checkCounts(counts: BloodCounts, prefix: 'wholeBlood' | 'prp', warnings
   if (counts.hematocritPct !== undefined) requireCount(counts.hematocritPct, `${prefix}.hematocritPct`, false, warnings);
 }
 
-function requireCount(value: unknown, field: string, positive: boolean, warnings: ScienceWarning[]): number {
+/**
+ * Checks one count at `field` (a path such as `prp.wbcKPerUl`): a finite number, above 0 when
+ * `positive`, and not in an impossible unit — that throws `ScienceInputError` whose message
+ * proposes the conversion ("… did you mean 245 × 10³/µL?"). A count that only looks like another
+ * unit adds a warning.
+ */
+export function requireCount(value: unknown, field: string, positive: boolean, warnings: ScienceWarning[]): number {
   const name = countFieldName(field);
   const max = name === null ? Infinity : PLAUSIBLE_COUNT_MAX[name];
   const count = requireNumber(value, field, { min: 0, minExclusive: positive });

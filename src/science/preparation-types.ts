@@ -97,8 +97,8 @@ export interface PreparationRecord {
   injections?: { count?: number; intervalDays?: number };
   /** Target structure, e.g. "L4-L5 disc" or "right SI joint". */
   site?: string;
-  /** `agent: 'none'` records that no local anaesthetic was used. */
-  localAnaesthetic?: { agent?: string; mixedWithPrp?: boolean };
+  /** `agent: 'none'` records that no local anaesthetic was used; `volumeMl` is what was mixed in. */
+  localAnaesthetic?: { agent?: string; mixedWithPrp?: boolean; volumeMl?: number };
   /** Medication that could change the outcome (e.g. NSAIDs), or "none". */
   concomitantMedication?: string;
   /** Post-injection rehabilitation protocol, or "none". */

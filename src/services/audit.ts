@@ -12,6 +12,8 @@ export const SYSTEM_CHAIN = 'system';
 
 export type AuditAction =
   | 'create' | 'update' | 'delete' | 'read' | 'search' | 'export'
+  // An explicit re-run of stored computations with the current science library.
+  | 'recompute'
   | 'login' | 'login-failed' | 'logout' | 'password-reset-requested' | 'password-reset';
 
 export interface AuditInput {
