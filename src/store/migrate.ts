@@ -4,6 +4,7 @@ import * as m0001 from './migrations/0001-foundation.js';
 import * as m0002 from './migrations/0002-education.js';
 import * as m0003 from './migrations/0003-preparation.js';
 import * as m0004 from './migrations/0004-outcomes.js';
+import * as m0005 from './migrations/0005-pathway.js';
 
 interface DialectAwareMigration {
   up(db: Kysely<unknown>, dialect: Dialect): Promise<void>;
@@ -15,6 +16,7 @@ const MIGRATIONS: Record<string, DialectAwareMigration> = {
   '0002-education': m0002,
   '0003-preparation': m0003,
   '0004-outcomes': m0004,
+  '0005-pathway': m0005,
 };
 
 class StaticProvider implements MigrationProvider {
