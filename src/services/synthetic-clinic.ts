@@ -7,6 +7,7 @@ import { recordAudit } from './audit.js';
 import { insertStaff } from './auth.js';
 import { inTransaction, normaliseForSearch } from './db-helpers.js';
 import { hashPassword } from './secrets.js';
+import { writeSyntheticArticles } from './synthetic-articles.js';
 
 /**
  * A deterministic synthetic clinic: the same seed gives the same people, dates and ids, so
@@ -72,7 +73,7 @@ export function* syntheticPatients(options: SyntheticOptions): Generator<Synthet
       episodes.push({
         id: id(), patient_id: patientId, indication, icd10_code: indication === 'other' ? faker.helpers.arrayElement(['M54.50', 'M48.061', 'M43.16']) : suggestedIcd10(indication),
         status: closed ? 'closed' : 'open', opened_on: iso(openedMs).slice(0, 10), closed_on: closed ? iso(openedMs + 380 * DAY_MS).slice(0, 10) : null,
-        notes: null, created_at: iso(openedMs), updated_at: iso(openedMs),
+        notes: null, created_at: iso(openedMs), updated_at: iso(openedMs), planned_procedure_on: null,
       });
     }
     yield { patient, episodes };
@@ -122,5 +123,6 @@ export async function buildSyntheticClinic(store: Store, options: SyntheticOptio
     if (patients.length >= BATCH) await flush();
   }
   await flush();
+  await writeSyntheticArticles(store, clinicId, options);
   return { clinicId, patients: done, episodes: episodeCount };
 }

@@ -12,6 +12,4 @@ export async function systemRoutes(app: FastifyInstance, { services }: { service
       return reply.code(503).send({ status: 'unavailable', detail: 'The database does not answer.' });
     }
   });
-  // The public site will live at / (education issue); until then the staff app is the front door.
-  app.get('/', { config: { access: 'public' }, schema: { hide: true } }, async (_request, reply) => reply.redirect('/app/'));
 }
