@@ -17,7 +17,14 @@ describe('loadConfig', () => {
     expect(c).toMatchObject({ port: 8080, host: '0.0.0.0', databaseUrl: 'postgres://u@db/autolog', publicUrl: 'https://clinic.example', smtpUrl: 'smtp://mail:25', logLevel: 'warn', dataDir: '/var/lib/autolog', secureCookies: true });
   });
 
+  it('reads which proxies to trust', () => {
+    expect(loadConfig({}).trustProxy).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: '1' }).trustProxy).toBe(1);
+    expect(loadConfig({ TRUST_PROXY: '10.0.0.0/8, 127.0.0.1' }).trustProxy).toEqual(['10.0.0.0/8', '127.0.0.1']);
+  });
+
   it.each([
+    [{ TRUST_PROXY: 'the load balancer' }, 'TRUST_PROXY'],
     [{ PORT: '70000' }, 'PORT'],
     [{ PUBLIC_URL: 'clinic.example' }, 'PUBLIC_URL'],
     [{ PUBLIC_URL: 'ftp://clinic.example' }, 'PUBLIC_URL'],

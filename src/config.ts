@@ -14,6 +14,11 @@ export interface Config {
   dataDir: string;
   /** Cookies get the Secure flag when the public URL is https. */
   secureCookies: boolean;
+  /**
+   * Which reverse proxies to believe about the client address (X-Forwarded-For): false, a hop
+   * count, or addresses/CIDRs. Sign-in limits and comment limits key on that address.
+   */
+  trustProxy: boolean | number | string[];
 }
 
 export class ConfigError extends Error {
@@ -40,5 +45,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (smtpUrl && !/^smtps?:\/\//.test(smtpUrl)) throw new ConfigError(`SMTP_URL must start with smtp:// or smtps://, got "${smtpUrl}"`);
   const logLevel = (env.LOG_LEVEL || 'info') as Config['logLevel'];
   if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${env.LOG_LEVEL}"`);
-  return { port, host, databaseUrl, publicUrl, smtpUrl, logLevel, dataDir, secureCookies: parsedPublic.protocol === 'https:' };
+  return { port, host, databaseUrl, publicUrl, smtpUrl, logLevel, dataDir, secureCookies: parsedPublic.protocol === 'https:', trustProxy: parseTrustProxy(env.TRUST_PROXY) };
+}
+
+function parseTrustProxy(value: string | undefined): Config['trustProxy'] {
+  if (!value || value === 'false') return false;
+  if (value === 'true') return true;
+  if (/^\d+$/.test(value)) return Number(value);
+  const list = value.split(',').map((s) => s.trim()).filter(Boolean);
+  if (!list.every((s) => /^[0-9a-fA-F:.]+(\/\d{1,3})?$/.test(s) || ['loopback', 'linklocal', 'uniquelocal'].includes(s))) {
+    throw new ConfigError(`TRUST_PROXY must be true, false, a hop count, or a comma-separated list of addresses or CIDRs, got "${value}"`);
+  }
+  return list;
 }

@@ -23,6 +23,7 @@ import { patientRoutes } from './routes/patients.js';
 import { educationRoutes } from './routes/education.js';
 import { preparationRoutes } from './routes/preparations.js';
 import { outcomeRoutes } from './routes/outcomes.js';
+import { pathwayRoutes } from './routes/pathway.js';
 import { setupRoutes } from './routes/setup.js';
 import { staffRoutes } from './routes/staff.js';
 import { systemRoutes } from './routes/system.js';
@@ -43,10 +44,16 @@ const here = path.dirname(fileURLToPath(import.meta.url));
  */
 export const DEFAULT_WEB_DIR = [path.resolve(here, '../web'), path.resolve(here, '../../dist/web')].find((d) => fs.existsSync(path.join(d, 'index.html')) && fs.existsSync(path.join(d, 'assets')));
 
+/** A hop count becomes the equivalent predicate (Fastify's types omit the numeric form). */
+function trustProxyOption(value: boolean | number | string[]): boolean | string[] | ((address: string, hop: number) => boolean) {
+  return typeof value === 'number' ? (_address, hop) => hop < value : value;
+}
+
 export async function buildApp({ services, logger, webDir = DEFAULT_WEB_DIR }: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     ...(logger ? { loggerInstance: logger } : { logger: false }),
     bodyLimit: 256 * 1024,
+    trustProxy: trustProxyOption(services.config.trustProxy ?? false),
     // Unknown fields are errors, not silently dropped; every field error is reported at once.
     ajv: {
       // `verbose` hands the failing schema to the error formatter, which reads its `formatHint`
@@ -122,6 +129,7 @@ export async function buildApp({ services, logger, webDir = DEFAULT_WEB_DIR }: A
   await app.register(educationRoutes, { services });
   await app.register(preparationRoutes, { services });
   await app.register(outcomeRoutes, { services });
+  await app.register(pathwayRoutes, { services });
 
   if (webDir) {
     await app.register(async (web) => {

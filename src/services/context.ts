@@ -17,5 +17,5 @@ export interface Actor {
 /** What every use case may depend on. Built once at start-up. */
 export interface Services {
   store: Store;
-  config: Pick<Config, 'publicUrl' | 'smtpUrl' | 'secureCookies'>;
+  config: Pick<Config, 'publicUrl' | 'smtpUrl' | 'secureCookies'> & Partial<Pick<Config, 'trustProxy'>>;
 }
