@@ -37,12 +37,16 @@ interface AjvError {
   parentSchema?: { formatHint?: string };
 }
 
-/** `/patient/birthDate` + a missing property → `patient.birthDate`. */
+/**
+ * `/spins/0/minutes` → `spins[0].minutes`: the same notation the science library and the services
+ * use, so a form finds its field whichever layer refused the value.
+ */
 function fieldOf(e: AjvError): string {
-  const parts = e.instancePath.split('/').filter(Boolean);
+  const parts = e.instancePath.split('/').filter(Boolean).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
   if (e.keyword === 'required') parts.push(String(e.params.missingProperty));
   if (e.keyword === 'additionalProperties') parts.push(String(e.params.additionalProperty));
-  return parts.join('.') || '(root)';
+  const path = parts.reduce((acc, part) => (/^\d+$/.test(part) ? `${acc}[${part}]` : acc ? `${acc}.${part}` : part), '');
+  return path || '(root)';
 }
 
 function messageOf(e: AjvError): string {
@@ -57,6 +61,10 @@ function messageOf(e: AjvError): string {
     case 'type': return `must be ${e.params.type === 'integer' ? 'a whole number' : `a ${e.params.type}`}`;
     case 'minimum': return `must be at least ${e.params.limit}`;
     case 'maximum': return `must be at most ${e.params.limit}`;
+    case 'exclusiveMinimum': return `must be greater than ${e.params.limit}`;
+    case 'exclusiveMaximum': return `must be less than ${e.params.limit}`;
+    case 'minItems': return `must have at least ${e.params.limit} item(s)`;
+    case 'maxItems': return `must have at most ${e.params.limit} item(s)`;
     default: return e.message ?? 'is invalid';
   }
 }

@@ -59,6 +59,30 @@ export interface PreparationProtocol {
   activation?: ActivationRecord;
 }
 
+/** A stored protocol version as both the server and the lab screen hold it (ids, rpm and nulls included). */
+export interface StoredProtocolLike {
+  name: string;
+  version: number;
+  systemId?: string | null;
+  spins: readonly { rcf: number; minutes: number; temperatureC?: number }[];
+  rotor: { radiusCm: number; type: RotorType };
+  anticoagulant?: { agent: string; parts: number; bloodParts: number } | null;
+  activation?: ActivationRecord | null;
+}
+
+/** The science library's view of a stored protocol version, for checks and pre-filling. */
+export function preparationProtocolOf(v: StoredProtocolLike): PreparationProtocol {
+  return {
+    name: v.name,
+    version: v.version,
+    ...(v.systemId && { systemId: v.systemId }),
+    spins: v.spins.map((s) => ({ rcf: s.rcf, minutes: s.minutes, ...(s.temperatureC !== undefined && { temperatureC: s.temperatureC }) })),
+    rotor: v.rotor,
+    ...(v.anticoagulant && { anticoagulant: v.anticoagulant }),
+    ...(v.activation && { activation: v.activation }),
+  };
+}
+
 /** A field and what is wrong with it, as a screen shows it inline. */
 export interface FieldError {
   field: string;

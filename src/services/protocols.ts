@@ -1,5 +1,6 @@
 import {
   findPrpSystem,
+  preparationProtocolOf,
   protocolErrors,
   protocolSpinSettings,
   type ActivationAgent,
@@ -78,18 +79,8 @@ export interface ProtocolView {
   versions: { version: number; versionId: string; name: string; createdAt: string; createdBy: StaffRef | null }[];
 }
 
-/** The science library's view of a stored version, for checks and pre-filling. */
-export function toScienceProtocol(v: Pick<ProtocolVersionView, 'name' | 'version' | 'systemId' | 'spins' | 'rotor' | 'anticoagulant' | 'activation'>): PreparationProtocol {
-  return {
-    name: v.name,
-    version: v.version,
-    ...(v.systemId && { systemId: v.systemId }),
-    spins: v.spins.map((s) => ({ rcf: s.rcf, minutes: s.minutes, ...(s.temperatureC !== undefined && { temperatureC: s.temperatureC }) })),
-    rotor: v.rotor,
-    ...(v.anticoagulant && { anticoagulant: v.anticoagulant }),
-    ...(v.activation && { activation: v.activation }),
-  };
-}
+/** Kept under its old name for callers in services. */
+export const toScienceProtocol = preparationProtocolOf;
 
 function checkSpec(spec: ProtocolSpec): void {
   const errors = protocolErrors(toScienceProtocol({

@@ -7,6 +7,7 @@ import {
   PREPARATION_METHODS,
   ROTOR_TYPES,
   SAMPLE_ANTICOAGULANTS,
+  SPIN_TEMPERATURE_RANGE_C,
 } from '../../science/index.js';
 import { Id, IsoInstant, Nullable } from '../schemas.js';
 
@@ -30,7 +31,7 @@ const Volume = (description: string, maximum = 500) => Type.Number({ exclusiveMi
 export const Spin = Type.Object({
   rcf: Type.Number({ exclusiveMinimum: 0, maximum: 30000, description: 'Relative centrifugal force, × g (not rpm).' }),
   minutes: Type.Number({ exclusiveMinimum: 0, maximum: 180 }),
-  temperatureC: Type.Optional(Type.Number({ minimum: -10, maximum: 60, description: 'Chamber temperature, °C.' })),
+  temperatureC: Type.Optional(Type.Number({ minimum: SPIN_TEMPERATURE_RANGE_C.min, maximum: SPIN_TEMPERATURE_RANGE_C.max, description: 'Chamber temperature, °C.' })),
 }, { additionalProperties: false });
 
 /** Every property optional; with `nullable`, each may also be null (PATCH clears it). */

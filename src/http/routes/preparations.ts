@@ -52,7 +52,8 @@ export const preparationRoutes: FastifyPluginAsyncTypebox<{ services: Services }
     config: { access: 'preparation:write' },
     schema: {
       tags: ['preparations'], summary: 'Recompute the stored results with the running science library (explicit and audited; never automatic)',
-      params: IdParams, body: Type.Optional(Type.Object({}, { additionalProperties: false })), response: { 200: PreparationSchema },
+      // No body: the action needs none, and clients may send none at all.
+      params: IdParams, response: { 200: PreparationSchema },
     },
   }, async (request) => recomputePreparation(services, actorOf(request), request.params.id));
 
