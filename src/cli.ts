@@ -5,6 +5,7 @@ import { pino } from 'pino';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { createServer } from './server.js';
 import { OutboxWorker } from './jobs/outbox-worker.js';
+import { FollowUpScheduler } from './jobs/follow-up-scheduler.js';
 import { defaultFromAddress, smtpSender } from './mail/transport.js';
 import { createFirstAdmin, insertStaff, isSetupNeeded, normaliseEmail } from './services/auth.js';
 import { verifyAuditChains, recordAudit } from './services/audit.js';
@@ -14,6 +15,7 @@ import { ServiceError } from './services/errors.js';
 import { checkPasswordPolicy } from './services/passwords.js';
 import { hashPassword } from './services/secrets.js';
 import { DEMO_PASSWORD, DEMO_STAFF, buildSyntheticClinic } from './services/synthetic-clinic.js';
+import { buildSyntheticOutcomes } from './services/synthetic-outcomes.js';
 import { openStore, type Store } from './store/db.js';
 import { migrateToLatest } from './store/migrate.js';
 import path from 'node:path';
@@ -39,8 +41,10 @@ async function serve(config: Config, store: Store, banner?: string): Promise<voi
   const app = await createServer({ services, logger });
   const sender = config.smtpUrl ? smtpSender(config.smtpUrl, process.env.MAIL_FROM || defaultFromAddress(config.publicUrl)) : undefined;
   const worker = new OutboxWorker(store, sender, logger.child({ component: 'outbox' }));
+  const followUps = new FollowUpScheduler(services, logger.child({ component: 'follow-up' }));
   await app.listen({ port: config.port, host: config.host });
   worker.start();
+  followUps.start();
   const needsSetup = await isSetupNeeded(store);
   logger.info({ database: store.describe, dialect: store.dialect, smtp: Boolean(sender) }, 'store ready');
   process.stdout.write(`\nAutolog is running at ${config.publicUrl}/app/\n${needsSetup ? 'No account exists yet: open that address to set up the clinic and its first administrator.\n' : ''}${banner ?? ''}\n`);
@@ -50,6 +54,7 @@ async function serve(config: Config, store: Store, banner?: string): Promise<voi
     stopping = true;
     logger.info({ signal }, 'shutting down');
     await app.close();
+    await followUps.stop();
     await worker.stop();
     await store.close();
     process.exit(0);
@@ -180,6 +185,8 @@ program
       const result = await buildSyntheticClinic(store, { seed: opts.seed, patients: opts.patients, asOf: opts.asOf }, (done) => bar.update(done));
       bar.stop();
       process.stdout.write(`Built ${result.patients} patients and ${result.episodes} episodes in ${store.describe}.\n`);
+      const outcomes = await buildSyntheticOutcomes(store, result.clinicId, { seed: opts.seed, asOf: opts.asOf });
+      process.stdout.write(`Added ${outcomes.timePoints} follow-up time points and ${outcomes.responses} synthetic answers.\n`);
     } else {
       process.stdout.write(`Using the existing demo data in ${store.describe}.\n`);
     }

@@ -37,6 +37,12 @@ export interface ScheduledTimePoint {
 }
 
 /**
+ * Code of the time point that follow-ups are compared with (change from baseline, responders).
+ * A protocol without it has no baseline and reports no change.
+ */
+export const BASELINE_TIME_POINT_CODE = 'baseline';
+
+/**
  * Autolog's default protocol (outcomes.md §4 recommendation, built on the ICHOM Low Back Pain
  * Standard Set time points: baseline, 6, 12 and 24 months, 3 months optional — ICHOM LBP
  * Reference Guide v2.0.3, 2017; Clement 2015, Acta Orthop).

@@ -20,3 +20,5 @@ export * from './responder.js';
 export * from './statistics.js';
 export * from './follow-up-schedule-calendar.js';
 export * from './follow-up-schedule.js';
+export * from './questionnaire.js';
+export * from './instruments.js';

@@ -1,7 +1,9 @@
 /**
  * Scoring of the patient-reported instruments Autolog collects: NRS pain, ODI, PEG and the
- * STarT Back screening tool. Pure functions over item codes; no questionnaire wording lives in
- * this repository (the ODI and STarT Back texts are licensed and imported by the clinic).
+ * STarT Back screening tool. Pure functions over item codes; no licensed questionnaire wording
+ * lives in this repository (the ODI's text is imported by the clinic; for STarT Back Autolog ships
+ * its own plain-language wording of the item concepts, see instruments.ts, and a clinic holding
+ * Keele's licence imports the validated text the same way).
  */
 import { ScienceInputError } from './errors.js';
 

@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { expectInputError } from './testing/expect-input-error.js';
-import { RESPONDER_PRESETS, isResponder, validateResponderRule, type ResponderRule } from './responder.js';
+import { RESPONDER_PRESETS, describeResponderRule, isResponder, responderInstruments, validateResponderRule, type ResponderRule } from './responder.js';
 
 const nrs2: ResponderRule = { kind: 'absolute', instrument: 'nrs-back', points: 2, direction: 'decrease' };
 const odi30: ResponderRule = { kind: 'percent', instrument: 'odi', percent: 30 };
@@ -147,5 +147,18 @@ describe('presets', () => {
     expect(isResponder(rule, { 'nrs-back': 8, odi: 40 }, { 'nrs-back': 4, odi: 28 })).toBe(true);
     expect(isResponder(rule, { 'nrs-back': 8, odi: 40 }, { 'nrs-back': 4, odi: 30 })).toBe(false);
     expect(isResponder(rule, { 'nrs-back': 8, odi: 40 }, { 'nrs-back': 4 })).toBeNull();
+  });
+});
+
+describe('describing a rule and the instruments it reads', () => {
+  it('prints the rule beside its figures, with AND / OR and brackets', () => {
+    expect(describeResponderRule(nrs2)).toBe('nrs-back fell by at least 2 points from baseline');
+    expect(describeResponderRule({ kind: 'any', rules: [{ kind: 'all', rules: [nrs2, odi30] }, pgicMuch] }))
+      .toBe('(nrs-back fell by at least 2 points from baseline AND odi fell by at least 30 % from baseline) OR PGIC "much-improved" or better');
+  });
+
+  it('lists each instrument once, PGIC included', () => {
+    expect(responderInstruments({ kind: 'all', rules: [nrs2, odi30, pgicMuch, { kind: 'percent', instrument: 'nrs-back', percent: 50 }] })).toEqual(['nrs-back', 'odi', 'pgic']);
+    expect(responderInstruments(RESPONDER_PRESETS.levi2016.rule)).toEqual(['nrs-back', 'odi']);
   });
 });

@@ -158,6 +158,41 @@ function requireInstrument(value: unknown, field: string): void {
   if (typeof value !== 'string' || value.trim() === '') throw new ScienceInputError(field, 'an instrument code');
 }
 
+/** Every instrument code a rule reads (PGIC included), in first-use order. */
+export function responderInstruments(rule: ResponderRule): string[] {
+  validateResponderRule(rule, 'rule');
+  const out: string[] = [];
+  const walk = (r: ResponderRule) => {
+    const add = (code: string) => { if (!out.includes(code)) out.push(code); };
+    if (r.kind === 'absolute' || r.kind === 'percent') add(r.instrument);
+    else if (r.kind === 'pgic') add(INSTRUMENT_CODES.pgic);
+    else r.rules.forEach(walk);
+  };
+  walk(rule);
+  return out;
+}
+
+/**
+ * The rule in words, printed beside every responder figure it produced, e.g.
+ * "nrs-back improved by at least 2 points AND odi improved by at least 30 %".
+ */
+export function describeResponderRule(rule: ResponderRule): string {
+  validateResponderRule(rule, 'rule');
+  const text = (r: ResponderRule, nested: boolean): string => {
+    switch (r.kind) {
+      case 'absolute': return `${r.instrument} ${r.direction === 'decrease' ? 'fell' : 'rose'} by at least ${r.points} point${r.points === 1 ? '' : 's'} from baseline`;
+      case 'percent': return `${r.instrument} fell by at least ${r.percent} % from baseline`;
+      case 'pgic': return `PGIC "${r.atLeast}" or better`;
+      case 'all':
+      case 'any': {
+        const joined = r.rules.map((sub) => text(sub, true)).join(r.kind === 'all' ? ' AND ' : ' OR ');
+        return nested && r.rules.length > 1 ? `(${joined})` : joined;
+      }
+    }
+  };
+  return text(rule, false);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Presets
 // ---------------------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { expectInputError } from './testing/expect-input-error.js';
-import { logGamma, meanChange, normalQuantile, studentTCdf, studentTQuantile, wilsonInterval } from './statistics.js';
+import { logGamma, meanChange, meanChangeFromSums, normalQuantile, studentTCdf, studentTQuantile, wilsonInterval } from './statistics.js';
 
 const relativeError = (actual: number, expected: number) => Math.abs(actual - expected) / Math.abs(expected);
 
@@ -271,5 +271,28 @@ describe('meanChange', () => {
         },
       ),
     );
+  });
+});
+
+describe('meanChangeFromSums (what a database aggregates)', () => {
+  it('equals meanChange on the same pairs', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 100 }), fc.integer({ min: 0, max: 100 })), { minLength: 0, maxLength: 60 }), (pairs) => {
+        const d = pairs.map(([b, f]) => f - b);
+        const fromSums = meanChangeFromSums({ n: d.length, sum: d.reduce((a, x) => a + x, 0), sumOfSquares: d.reduce((a, x) => a + x * x, 0) });
+        const direct = meanChange(pairs);
+        expect(fromSums.n).toBe(direct.n);
+        for (const key of ['mean', 'sd', 'lower', 'upper'] as const) {
+          if (direct[key] === null) expect(fromSums[key]).toBeNull();
+          else expect(fromSums[key]).toBeCloseTo(direct[key]!, 9);
+        }
+      }),
+    );
+  });
+
+  it('reads a tiny negative variance from rounding as zero, and rejects impossible sums', () => {
+    expect(meanChangeFromSums({ n: 3, sum: 0.3, sumOfSquares: 0.03 }).sd).toBe(0);
+    expectInputError(() => meanChangeFromSums({ n: -1, sum: 0, sumOfSquares: 0 }), 'n');
+    expectInputError(() => meanChangeFromSums({ n: 2, sum: 1, sumOfSquares: -1 }), 'sumOfSquares');
   });
 });

@@ -313,6 +313,39 @@ export function meanChange(pairs: readonly (readonly [number, number])[], confid
   return { n, mean, sd, lower: mean - halfWidth, upper: mean + halfWidth };
 }
 
+/** Running sums of within-patient differences (follow-up − baseline), as a database aggregates them. */
+export interface DifferenceSums {
+  /** number of complete pairs */
+  n: number;
+  /** Σ d */
+  sum: number;
+  /** Σ d² */
+  sumOfSquares: number;
+}
+
+/**
+ * `meanChange` from sums instead of pairs, so a summary over a million episodes can be
+ * aggregated in SQL (n, Σd, Σd²) and only the interval is computed here.
+ *
+ * Variance by the computational formula s² = (Σd² − (Σd)²/n)/(n − 1) (Welford 1962 discusses its
+ * cancellation error: negligible here, where |d| ≤ 100 and the sums are exact in double
+ * precision up to ~10¹¹ pairs); a tiny negative result from rounding is read as 0.
+ */
+export function meanChangeFromSums(sums: DifferenceSums, confidence = 0.95): MeanChange {
+  const n = requireCount(sums?.n, 'n');
+  const sum = requireNumber(sums.sum, 'sum');
+  const sumOfSquares = requireNumber(sums.sumOfSquares, 'sumOfSquares', { min: 0 });
+  requireOpenUnit(confidence, 'confidence');
+  if (n === 0) return { n, mean: null, sd: null, lower: null, upper: null };
+  const mean = sum / n;
+  if (n < 2) return { n, mean, sd: null, lower: null, upper: null };
+  const variance = Math.max(0, (sumOfSquares - (sum * sum) / n) / (n - 1));
+  const sd = Math.sqrt(variance);
+  // Paired t interval: d̄ ± t(1 − α/2, n − 1) s_d/√n (as meanChange)
+  const halfWidth = (studentTQuantile(1 - (1 - confidence) / 2, n - 1) * sd) / Math.sqrt(n);
+  return { n, mean, sd, lower: mean - halfWidth, upper: mean + halfWidth };
+}
+
 // ---------------------------------------------------------------------------------------------
 // Validation helpers
 // ---------------------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ export function addSeconds(iso: string, seconds: number): string {
 }
 
 /** Today's calendar date where the clinic is (a date entered in Sydney must not be "in the future" in UTC). */
-export function todayIso(timeZone = 'UTC'): string {
+export function todayIso(timeZone = 'UTC', at: Date = new Date()): string {
   // en-CA formats as YYYY-MM-DD.
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
+  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
 }

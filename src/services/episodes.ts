@@ -5,6 +5,7 @@ import { nowIso, todayIso } from './clock.js';
 import type { Actor, Services } from './context.js';
 import { inTransaction, type Trx } from './db-helpers.js';
 import { invalid, notFound } from './errors.js';
+import { onEpisodeStatusChanged } from './follow-up.js';
 import { newId } from './ids.js';
 import { assertCan } from './permissions.js';
 
@@ -19,6 +20,8 @@ export interface EpisodeView {
   openedOn: string;
   closedOn: string | null;
   notes: string | null;
+  /** Planned procedure date; set through the outcomes API, which attaches the follow-up schedule. */
+  plannedProcedureOn: string | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -26,7 +29,7 @@ export interface EpisodeView {
 export function presentEpisode(e: EpisodeRow): EpisodeView {
   return {
     id: e.id, patientId: e.patient_id, indication: e.indication as IndicationCode, icd10Code: e.icd10_code, status: e.status,
-    openedOn: e.opened_on, closedOn: e.closed_on, notes: e.notes, createdAt: e.created_at, updatedAt: e.updated_at,
+    openedOn: e.opened_on, closedOn: e.closed_on, notes: e.notes, plannedProcedureOn: e.planned_procedure_on, createdAt: e.created_at, updatedAt: e.updated_at,
   };
 }
 
@@ -53,15 +56,15 @@ export async function createEpisode(services: Services, actor: Actor, patientId:
   assertCan(actor, 'episode:write');
   if (!INDICATION_CODES.includes(input.indication)) throw invalid('indication', `Indication must be one of ${INDICATION_CODES.join(', ')}.`);
   const icd10 = resolveIcd10(input.indication, input.icd10Code);
-  const openedOn = input.openedOn ?? todayIso();
-  if (openedOn > todayIso()) throw invalid('openedOn', 'An episode cannot be opened in the future.');
+  const openedOn = input.openedOn ?? todayIso(actor.timeZone);
+  if (openedOn > todayIso(actor.timeZone)) throw invalid('openedOn', 'An episode cannot be opened in the future.');
   const { store } = services;
   return inTransaction(store, async (trx) => {
     await patientInClinic(trx, actor, patientId);
     const now = nowIso();
     const row: EpisodeRow = {
       id: newId(), clinic_id: actor.clinicId, patient_id: patientId, indication: input.indication, icd10_code: icd10, status: 'open',
-      opened_on: openedOn, closed_on: null, notes: input.notes || null, created_at: now, updated_at: now,
+      opened_on: openedOn, closed_on: null, notes: input.notes || null, created_at: now, updated_at: now, planned_procedure_on: null,
     };
     await trx.insertInto('episode').values(row).execute();
     await recordAudit(trx, store.dialect, subjectOf(actor), { action: 'create', entityType: 'episode', entityId: row.id, patientId, detail: { indication: row.indication } });
@@ -119,15 +122,17 @@ export async function updateEpisode(services: Services, actor: Actor, id: string
     if (input.closedOn !== undefined) next.closed_on = input.closedOn;
     // Closing or cancelling dates the episode; reopening clears the date.
     if (next.status === 'open') next.closed_on = null;
-    else if (next.closed_on === null) next.closed_on = todayIso();
+    else if (next.closed_on === null) next.closed_on = todayIso(actor.timeZone);
     if (next.closed_on !== null && next.closed_on < next.opened_on) throw invalid('closedOn', `The episode cannot close (${next.closed_on}) before it opened (${next.opened_on}).`);
-    if (next.opened_on > todayIso()) throw invalid('openedOn', 'An episode cannot be opened in the future.');
+    if (next.opened_on > todayIso(actor.timeZone)) throw invalid('openedOn', 'An episode cannot be opened in the future.');
     next.updated_at = nowIso();
     const changed = (Object.keys(next) as (keyof EpisodeRow)[]).filter((k) => k !== 'updated_at' && next[k] !== current[k]);
     if (changed.length === 0) return presentEpisode(current);
     const { id: _id, clinic_id: _c, patient_id: _p, created_at: _created, ...values } = next;
     await trx.updateTable('episode').set(values).where('id', '=', id).where('clinic_id', '=', actor.clinicId).execute();
     await recordAudit(trx, store.dialect, subjectOf(actor), { action: 'update', entityType: 'episode', entityId: id, patientId: current.patient_id, detail: { fields: changed, status: next.status } });
+    // Cancelling stops every follow-up email in the same transaction; reopening resumes them.
+    if (next.status !== current.status) await onEpisodeStatusChanged(trx, store.dialect, subjectOf(actor), actor.clinicId, id, current.status, next.status);
     return presentEpisode(next);
   });
 }

@@ -2,6 +2,7 @@ import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type { EducationTables } from './schema-education.js';
 import type { PreparationTables } from './schema-preparation.js';
 import type { OutcomesTables } from './schema-outcomes.js';
+import type { PathwayTables } from './schema-pathway.js';
 
 /**
  * The tables, as Kysely sees them. Conventions (DESIGN.md, Storage):
@@ -9,7 +10,7 @@ import type { OutcomesTables } from './schema-outcomes.js';
  *   `YYYY-MM-DD` text; JSON goes through `store/json.ts`.
  * - every clinical row carries `clinic_id`.
  */
-export interface Database extends EducationTables, PreparationTables, OutcomesTables {
+export interface Database extends EducationTables, PreparationTables, OutcomesTables, PathwayTables {
   clinic: ClinicTable;
   staff_user: StaffUserTable;
   staff_session: StaffSessionTable;
@@ -108,6 +109,8 @@ export interface EpisodeTable {
   notes: string | null;
   created_at: string;
   updated_at: string;
+  /** Planned injection date; follow-up schedules hang off it (added by 0004-outcomes). */
+  planned_procedure_on: string | null;
 }
 
 export interface AuditEventTable {

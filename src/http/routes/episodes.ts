@@ -10,7 +10,7 @@ const Notes = Type.String({ maxLength: 5000 });
 
 export const EpisodeSchema = Type.Object({
   id: Id, patientId: Id, indication: Indication, icd10Code: Type.String(), status: EpisodeStatus, openedOn: IsoDate, closedOn: Nullable(IsoDate),
-  notes: Nullable(Type.String()), createdAt: IsoInstant, updatedAt: IsoInstant,
+  notes: Nullable(Type.String()), plannedProcedureOn: Nullable(IsoDate), createdAt: IsoInstant, updatedAt: IsoInstant,
 });
 
 export const episodeRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services }) => {

@@ -1,0 +1,347 @@
+import { sql, type RawBuilder } from 'kysely';
+import {
+  BASELINE_TIME_POINT_CODE, INSTRUMENTS, meanChangeFromSums, pgicValue, responderInstruments, wilsonInterval,
+  type MeanChange, type ResponderRule,
+} from '../science/index.js';
+import type { Store } from '../store/db.js';
+import type { RollupKind } from '../store/schema-outcomes.js';
+import type { Actor, Services } from './context.js';
+import { inTransaction, type Trx } from './db-helpers.js';
+import { addSeconds, nowIso, todayIso } from './clock.js';
+import { invalid } from './errors.js';
+import { loadOutcomeSettings } from './outcome-settings.js';
+import { assertCan } from './permissions.js';
+
+/**
+ * The clinic's outcome summary: per indication × time point × instrument, how many were due,
+ * invited and completed, the mean score, the mean change from baseline with its 95 % t
+ * interval, and per indication × time point the responders with a Wilson 95 % interval under
+ * the clinic's responder rule (printed beside the figure).
+ *
+ * Built for 1,000,000 episodes: three GROUP BY queries aggregate in the database, each reading
+ * narrow covering indexes that lead with clinic_id (index-only scans on PostgreSQL); a follow-up
+ * response carries its baseline score, so the paired change needs no self-join and comes back as
+ * n, Σd and Σd² (only its interval is computed here); the responder rule is compiled to one SQL
+ * boolean expression. No per-patient loop in this process.
+ */
+
+export interface SummaryFilters {
+  /** procedure date from (inclusive), YYYY-MM-DD */
+  from?: string;
+  /** procedure date to (inclusive), YYYY-MM-DD */
+  to?: string;
+  indication?: string;
+}
+
+export interface TimePointSummary {
+  indication: string;
+  timePoint: string;
+  label: string;
+  /** time points attached (stopped ones included) */
+  scheduled: number;
+  /** window opened, not stopped (the completion denominator) */
+  due: number;
+  /** at least one email sent */
+  invited: number;
+  /** every instrument answered */
+  completed: number;
+  stopped: number;
+  optedOut: number;
+}
+
+export interface InstrumentSummary {
+  indication: string;
+  timePoint: string;
+  label: string;
+  instrument: string;
+  due: number;
+  invited: number;
+  /** completed responses to this instrument */
+  completed: number;
+  /** completed / due × 100; null when nothing is due */
+  completionPercent: number | null;
+  /** responses with a score (an ODI with two sections missing has none) */
+  scored: number;
+  meanScore: number | null;
+  /** completed baselines of this instrument in the same cohort (report beside the change's n) */
+  baselineN: number;
+  /** follow-up − baseline over complete pairs (null at baseline); negative = better when higher is worse */
+  change: MeanChange | null;
+}
+
+export interface ResponderSummary {
+  indication: string;
+  timePoint: string;
+  label: string;
+  /** follow-ups for which the rule could decide */
+  evaluable: number;
+  responders: number;
+  estimate: number | null;
+  lower: number | null;
+  upper: number | null;
+  rule: string;
+}
+
+export interface OutcomeSummary {
+  asOf: string;
+  /** 'live': computed now; 'rollup': summed from the month cells the scheduler built at `computedAt` */
+  source: 'live' | 'rollup';
+  computedAt: string;
+  filters: SummaryFilters;
+  confidence: number;
+  responderRule: { rule: ResponderRule; text: string };
+  timePoints: TimePointSummary[];
+  instruments: InstrumentSummary[];
+  responders: ResponderSummary[];
+}
+
+/** Slack when comparing with a rule's threshold, as `isResponder` uses (responder.ts). */
+const THRESHOLD_TOLERANCE = 1e-9;
+
+/**
+ * The responder rule as one SQL boolean over the pivot columns f<i> (follow-up) and b<i>
+ * (baseline) of each instrument the rule reads. SQL's AND / OR / comparisons with NULL are
+ * exactly the three-valued (Kleene) logic of `isResponder`: a missing score makes a sub-rule
+ * unknown, `all` is false as soon as one part is false, `any` true as soon as one is true.
+ */
+export function responderRuleSql(rule: ResponderRule, column: (instrument: string, which: 'f' | 'b') => RawBuilder<number>): RawBuilder<boolean> {
+  switch (rule.kind) {
+    case 'absolute': {
+      const f = column(rule.instrument, 'f');
+      const b = column(rule.instrument, 'b');
+      const improvement = rule.direction === 'decrease' ? sql`(${b} - ${f})` : sql`(${f} - ${b})`;
+      return sql<boolean>`(${improvement} >= ${rule.points - THRESHOLD_TOLERANCE})`;
+    }
+    case 'percent': {
+      const f = column(rule.instrument, 'f');
+      const b = column(rule.instrument, 'b');
+      // Ostelo 2008 / IMMPACT 2008: (baseline − follow-up) / baseline × 100; unknown for a baseline of 0
+      return sql<boolean>`(case when ${b} = 0 then null else ((${b} - ${f}) * 100.0 / ${b}) >= ${rule.percent - THRESHOLD_TOLERANCE} end)`;
+    }
+    case 'pgic':
+      // PGIC is stored as its 1–7 value; lower is better (Guy 1976 coding)
+      return sql<boolean>`(${column('pgic', 'f')} <= ${pgicValue(rule.atLeast)})`;
+    case 'all':
+    case 'any':
+      return sql<boolean>`(${sql.join(rule.rules.map((r) => responderRuleSql(r, column)), rule.kind === 'all' ? sql` and ` : sql` or `)})`;
+  }
+}
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** A clinic with at least this many time points is summarised from the rollup when it is fresh. */
+export const ROLLUP_MIN_TIME_POINTS = 50_000;
+/** The scheduler rebuilds a large clinic's rollup this often (and checks a small clinic's size). */
+export const ROLLUP_REFRESH_SECONDS = 10 * 60;
+/** A rollup older than this is not used: the summary is computed live instead. */
+export const ROLLUP_MAX_AGE_SECONDS = 30 * 60;
+
+interface TimePointRow { indication: string; code: string; month?: string; position: number; label: string; scheduled: number; due: number; invited: number; completed: number; stopped: number; opted_out: number }
+interface InstrumentRow { indication: string; code: string; month?: string; instrument: string; completed: number; scored: number; sum_score: number | null; pairs: number; sum_d: number | null; sum_d2: number | null }
+interface ResponderRow { indication: string; code: string; month?: string; responders: number; evaluable: number }
+interface Rows { timePoints: TimePointRow[]; instruments: InstrumentRow[]; responders: ResponderRow[] }
+
+/**
+ * The three GROUP BY queries over one clinic's cohort; with `byMonth` also grouped by the month
+ * of the procedure (what the rollup stores). Every figure is a count or a sum, so month cells add up.
+ */
+async function aggregate(trx: Trx, clinicId: string, today: string, rule: ResponderRule, filters: SummaryFilters, byMonth: boolean): Promise<Rows> {
+  const cohort = (alias: string) => {
+    const e = (column: string) => sql.ref(`${alias}.${column}`);
+    const parts: RawBuilder<unknown>[] = [sql`${e('clinic_id')} = ${clinicId}`];
+    if (filters.from) parts.push(sql`${e('planned_procedure_on')} >= ${filters.from}`);
+    if (filters.to) parts.push(sql`${e('planned_procedure_on')} <= ${filters.to}`);
+    if (filters.indication) parts.push(sql`${e('indication')} = ${filters.indication}`);
+    return sql.join(parts, sql` and `);
+  };
+  const month = byMonth ? sql`, substr(e.planned_procedure_on, 1, 7)` : sql``;
+  const monthColumn = byMonth ? sql`substr(e.planned_procedure_on, 1, 7) as month,` : sql``;
+
+  const timePoints = (await sql<TimePointRow>`
+    select e.indication as indication, t.code as code, ${monthColumn} min(t.position) as position, min(t.label) as label,
+      count(*) as scheduled,
+      sum(case when t.status = 'completed' or (t.status <> 'stopped' and t.window_start_on <= ${today}) then 1 else 0 end) as due,
+      sum(case when t.invited_at is not null then 1 else 0 end) as invited,
+      sum(case when t.status = 'completed' then 1 else 0 end) as completed,
+      sum(case when t.status = 'stopped' then 1 else 0 end) as stopped,
+      sum(case when t.stop_reason = 'opted-out' then 1 else 0 end) as opted_out
+    from episode e
+    join follow_up_time_point t on t.clinic_id = e.clinic_id and t.episode_id = e.id
+    where ${cohort('e')}
+    group by e.indication, t.code ${month}`.execute(trx)).rows;
+
+  // A follow-up response carries its baseline score: the paired change is Σd and Σd² of one table.
+  const instruments = (await sql<InstrumentRow>`
+    select e.indication as indication, r.time_point_code as code, ${monthColumn} r.instrument_code as instrument,
+      count(*) as completed, count(r.score) as scored, sum(r.score) as sum_score,
+      sum(case when r.score is not null and r.baseline_score is not null then 1 else 0 end) as pairs,
+      sum(r.score - r.baseline_score) as sum_d,
+      sum((r.score - r.baseline_score) * (r.score - r.baseline_score)) as sum_d2
+    from episode e
+    join survey_response r on r.clinic_id = e.clinic_id and r.episode_id = e.id and r.status = 'completed'
+    where ${cohort('e')}
+    group by e.indication, r.time_point_code, r.instrument_code ${month}`.execute(trx)).rows;
+
+  // Responders: one row per episode × follow-up time point with the rule's scores side by side
+  // (f = follow-up, b = baseline), then the compiled rule counted per indication × time point.
+  const codes = responderInstruments(rule);
+  const alias = (code: string, which: 'f' | 'b') => `${which}${codes.indexOf(code)}`;
+  const pivot = codes.flatMap((code) => [
+    sql`max(case when r.instrument_code = ${code} then r.score end) as ${sql.ref(alias(code, 'f'))}`,
+    sql`max(case when r.instrument_code = ${code} then r.baseline_score end) as ${sql.ref(alias(code, 'b'))}`,
+  ]);
+  const decided = responderRuleSql(rule, (code, which) => sql<number>`${sql.ref(`p.${alias(code, which)}`)}`);
+  const responders = (await sql<ResponderRow>`
+    select p.indication as indication, p.time_point_code as code, ${byMonth ? sql`p.month as month,` : sql``}
+      sum(case when ${decided} then 1 else 0 end) as responders,
+      sum(case when ${decided} is null then 0 else 1 end) as evaluable
+    from (
+      select e.indication as indication, ${monthColumn} r.episode_id as episode_id, r.time_point_code as time_point_code, ${sql.join(pivot)}
+      from episode e
+      join survey_response r on r.clinic_id = e.clinic_id and r.episode_id = e.id and r.status = 'completed'
+      where ${cohort('e')} and r.time_point_code <> ${BASELINE_TIME_POINT_CODE} and r.instrument_code in (${sql.join(codes)})
+      group by e.indication, r.episode_id, r.time_point_code ${month}
+    ) p
+    group by p.indication, p.time_point_code ${byMonth ? sql`, p.month` : sql``}`.execute(trx)).rows;
+  return { timePoints, instruments, responders };
+}
+
+/**
+ * Rebuilds one clinic's rollup (per procedure month) when it is large enough to need one; for a
+ * small clinic it only records the size it saw. One server at a time per clinic (the state row is
+ * taken with FOR UPDATE SKIP LOCKED on PostgreSQL). Returns whether cells were written.
+ */
+export async function refreshOutcomeRollup(store: Store, clinicId: string, now: string = nowIso(), options: { minTimePoints?: number } = {}): Promise<boolean> {
+  const minTimePoints = options.minTimePoints ?? ROLLUP_MIN_TIME_POINTS;
+  return inTransaction(store, async (trx) => {
+    await trx.insertInto('outcome_rollup_state').values({ clinic_id: clinicId, computed_at: null, as_of: null, rule_json: null, time_points: 0 })
+      .onConflict((oc) => oc.column('clinic_id').doNothing()).execute();
+    let q = trx.selectFrom('outcome_rollup_state').selectAll().where('clinic_id', '=', clinicId);
+    if (store.dialect === 'postgres') q = q.forUpdate().skipLocked();
+    if (!(await q.executeTakeFirst())) return false; // another server is refreshing it
+    const clinic = await trx.selectFrom('clinic').select('time_zone').where('id', '=', clinicId).executeTakeFirstOrThrow();
+    const today = todayIso(clinic.time_zone, new Date(now));
+    const size = Number((await trx.selectFrom('follow_up_time_point').select((eb) => eb.fn.countAll<number>().as('n')).where('clinic_id', '=', clinicId).executeTakeFirstOrThrow()).n);
+    await trx.deleteFrom('outcome_rollup').where('clinic_id', '=', clinicId).execute();
+    const settings = await loadOutcomeSettings(trx, clinicId);
+    let written = false;
+    if (size >= minTimePoints) {
+      const rows = await aggregate(trx, clinicId, today, settings.responderRule, {}, true);
+      const base = (r: { indication: string; code: string; month?: string }, kind: RollupKind, instrument = '') => ({
+        clinic_id: clinicId, kind, indication: r.indication, procedure_month: r.month ?? '', time_point_code: r.code, instrument_code: instrument,
+        position: null, label: null, scheduled: null, due: null, invited: null, completed: null, stopped: null, opted_out: null,
+        scored: null, sum_score: null, pairs: null, sum_d: null, sum_d2: null, responders: null, evaluable: null,
+      });
+      const cells = [
+        ...rows.timePoints.map((r) => ({ ...base(r, 'time-point'), position: Number(r.position), label: r.label, scheduled: Number(r.scheduled), due: Number(r.due), invited: Number(r.invited), completed: Number(r.completed), stopped: Number(r.stopped), opted_out: Number(r.opted_out) })),
+        ...rows.instruments.map((r) => ({ ...base(r, 'instrument', r.instrument), completed: Number(r.completed), scored: Number(r.scored), sum_score: r.sum_score === null ? null : Number(r.sum_score), pairs: Number(r.pairs), sum_d: r.sum_d === null ? null : Number(r.sum_d), sum_d2: r.sum_d2 === null ? null : Number(r.sum_d2) })),
+        ...rows.responders.map((r) => ({ ...base(r, 'responders'), responders: Number(r.responders), evaluable: Number(r.evaluable) })),
+      ];
+      for (let i = 0; i < cells.length; i += 100) await trx.insertInto('outcome_rollup').values(cells.slice(i, i + 100)).execute();
+      written = true;
+    }
+    await trx.updateTable('outcome_rollup_state').set({ computed_at: now, as_of: today, rule_json: JSON.stringify(settings.responderRule), time_points: size }).where('clinic_id', '=', clinicId).execute();
+    return written;
+  });
+}
+
+/** Whether the scheduler should rebuild (or re-measure) this clinic's rollup now. */
+export async function rollupDue(store: Store, clinicId: string, now: string = nowIso()): Promise<boolean> {
+  const state = await store.db.selectFrom('outcome_rollup_state').select('computed_at').where('clinic_id', '=', clinicId).executeTakeFirst();
+  return !state?.computed_at || addSeconds(state.computed_at, ROLLUP_REFRESH_SECONDS) <= now;
+}
+
+function lastDayOfMonth(month: string): string {
+  const [y, m] = month.split('-').map(Number) as [number, number];
+  return new Date(Date.UTC(y, m, 0)).toISOString().slice(0, 10);
+}
+
+/** The rollup's cells summed over a month-aligned cohort, in the shape of the live queries. */
+async function fromRollup(trx: Trx, clinicId: string, filters: SummaryFilters): Promise<Rows> {
+  const cells = (kind: RollupKind) => {
+    let q = trx.selectFrom('outcome_rollup').where('clinic_id', '=', clinicId).where('kind', '=', kind);
+    if (filters.from) q = q.where('procedure_month', '>=', filters.from.slice(0, 7));
+    if (filters.to) q = q.where('procedure_month', '<=', filters.to.slice(0, 7));
+    if (filters.indication) q = q.where('indication', '=', filters.indication);
+    return q;
+  };
+  const sum = (column: 'scheduled' | 'due' | 'invited' | 'completed' | 'stopped' | 'opted_out' | 'scored' | 'sum_score' | 'pairs' | 'sum_d' | 'sum_d2' | 'responders' | 'evaluable') => sql<number>`sum(${sql.ref(column)})`.as(column);
+  const timePoints = await cells('time-point').select(['indication', 'time_point_code as code', sql<number>`min(position)`.as('position'), sql<string>`min(label)`.as('label'),
+    sum('scheduled'), sum('due'), sum('invited'), sum('completed'), sum('stopped'), sum('opted_out')]).groupBy(['indication', 'time_point_code']).execute();
+  const instruments = await cells('instrument').select(['indication', 'time_point_code as code', 'instrument_code as instrument',
+    sum('completed'), sum('scored'), sum('sum_score'), sum('pairs'), sum('sum_d'), sum('sum_d2')]).groupBy(['indication', 'time_point_code', 'instrument_code']).execute();
+  const responders = await cells('responders').select(['indication', 'time_point_code as code', sum('responders'), sum('evaluable')]).groupBy(['indication', 'time_point_code']).execute();
+  return { timePoints: timePoints as TimePointRow[], instruments: instruments as InstrumentRow[], responders: responders as ResponderRow[] };
+}
+
+export interface SummaryOptions {
+  /** 'auto' (default): the rollup when the clinic is large, it is fresh and the range is whole months; else live */
+  source?: 'auto' | 'live' | 'rollup';
+}
+
+export async function outcomeSummary(services: Services, actor: Actor, filters: SummaryFilters, options: SummaryOptions = {}): Promise<OutcomeSummary> {
+  assertCan(actor, 'outcome:read');
+  if (filters.from && !DATE.test(filters.from)) throw invalid('from', 'Use a date written YYYY-MM-DD.');
+  if (filters.to && !DATE.test(filters.to)) throw invalid('to', 'Use a date written YYYY-MM-DD.');
+  if (filters.from && filters.to && filters.from > filters.to) throw invalid('to', 'The end of the date range is before its start.');
+  const { store } = services;
+  const clinicId = actor.clinicId;
+  return inTransaction(store, async (trx) => {
+    const settings = await loadOutcomeSettings(trx, clinicId);
+    const today = todayIso(actor.timeZone);
+    const rule = settings.responderRule;
+    const monthAligned = (!filters.from || filters.from.endsWith('-01')) && (!filters.to || filters.to === lastDayOfMonth(filters.to.slice(0, 7)));
+    let useRollup = false;
+    let computedAt = nowIso();
+    if (options.source !== 'live' && monthAligned) {
+      const state = await trx.selectFrom('outcome_rollup_state').selectAll().where('clinic_id', '=', clinicId).executeTakeFirst();
+      const fresh = state?.computed_at && state.as_of === today && state.rule_json === JSON.stringify(rule)
+        && addSeconds(state.computed_at, ROLLUP_MAX_AGE_SECONDS) > nowIso();
+      const large = (state?.time_points ?? 0) >= ROLLUP_MIN_TIME_POINTS;
+      useRollup = Boolean(fresh && (large || options.source === 'rollup'));
+      if (useRollup) computedAt = state!.computed_at!;
+    }
+    const rows = useRollup ? await fromRollup(trx, clinicId, filters) : await aggregate(trx, clinicId, today, rule, filters, false);
+    return present(rows, { today, filters, rule, ruleText: settings.responderRuleText, source: useRollup ? 'rollup' : 'live', computedAt });
+  });
+}
+
+function present(rows: Rows, context: { today: string; filters: SummaryFilters; rule: ResponderRule; ruleText: string; source: 'live' | 'rollup'; computedAt: string }): OutcomeSummary {
+  const { timePoints: timePointRows, instruments: instrumentRows, responders: responderRows } = rows;
+  const pointKey = (indication: string, code: string) => `${indication}\u0000${code}`;
+  const points = new Map(timePointRows.map((r) => [pointKey(r.indication, r.code), r]));
+  const positionOf = (indication: string, code: string) => Number(points.get(pointKey(indication, code))?.position ?? 999);
+  const labelOf = (indication: string, code: string) => points.get(pointKey(indication, code))?.label ?? code;
+  const instrumentOrder = Object.keys(INSTRUMENTS);
+  const baselines = new Map(instrumentRows.filter((r) => r.code === BASELINE_TIME_POINT_CODE).map((r) => [`${r.indication}\u0000${r.instrument}`, Number(r.completed)]));
+  const byPoint = <T extends { indication: string; timePoint: string }>(a: T, b: T) => a.indication.localeCompare(b.indication) || positionOf(a.indication, a.timePoint) - positionOf(b.indication, b.timePoint);
+
+  const timePoints: TimePointSummary[] = timePointRows.map((r) => ({
+    indication: r.indication, timePoint: r.code, label: r.label, scheduled: Number(r.scheduled), due: Number(r.due), invited: Number(r.invited),
+    completed: Number(r.completed), stopped: Number(r.stopped), optedOut: Number(r.opted_out),
+  })).sort(byPoint);
+
+  const instruments: InstrumentSummary[] = instrumentRows.map((r) => {
+    const point = points.get(pointKey(r.indication, r.code));
+    const due = Number(point?.due ?? 0);
+    const completed = Number(r.completed);
+    const scored = Number(r.scored);
+    return {
+      indication: r.indication, timePoint: r.code, label: labelOf(r.indication, r.code), instrument: r.instrument,
+      due, invited: Number(point?.invited ?? 0), completed, completionPercent: due > 0 ? (completed / due) * 100 : null,
+      scored, meanScore: scored > 0 && r.sum_score !== null ? Number(r.sum_score) / scored : null,
+      baselineN: baselines.get(`${r.indication}\u0000${r.instrument}`) ?? 0,
+      change: r.code === BASELINE_TIME_POINT_CODE ? null : meanChangeFromSums({ n: Number(r.pairs), sum: Number(r.sum_d ?? 0), sumOfSquares: Number(r.sum_d2 ?? 0) }),
+    };
+  }).sort((a, b) => byPoint(a, b) || instrumentOrder.indexOf(a.instrument) - instrumentOrder.indexOf(b.instrument));
+
+  const responders: ResponderSummary[] = responderRows.map((r) => ({
+    indication: r.indication, timePoint: r.code, label: labelOf(r.indication, r.code), evaluable: Number(r.evaluable), responders: Number(r.responders),
+    ...wilsonInterval(Number(r.responders), Number(r.evaluable)), rule: context.ruleText,
+  })).sort(byPoint);
+
+  return {
+    asOf: context.today, filters: context.filters, confidence: 0.95, source: context.source, computedAt: context.computedAt,
+    responderRule: { rule: context.rule, text: context.ruleText }, timePoints, instruments, responders,
+  };
+}

@@ -1,0 +1,239 @@
+import { createHmac } from 'node:crypto';
+import type { AnswerProblem, Questionnaire } from '../science/index.js';
+import type { Store } from '../store/db.js';
+import { fromJson } from '../store/json.js';
+import type { FollowUpTimePointRow, SurveyResponseRow } from '../store/schema-outcomes.js';
+import { recordAudit, type AuditSubject } from './audit.js';
+import { addSeconds, nowIso } from './clock.js';
+import { inTransaction, type Trx } from './db-helpers.js';
+import { clinicToday, stopFollowUp, trajectories, type TrajectoryView } from './follow-up.js';
+import { newId } from './ids.js';
+import { activeInstruments, type ResolvedInstrument } from './instruments.js';
+import { askedInstruments, saveResponse } from './outcome-responses.js';
+import { loadOutcomeSettings } from './outcome-settings.js';
+import { hashToken } from './secrets.js';
+import { dailySalt } from './visitors.js';
+
+/**
+ * The patient's side of follow-up, reached only through an emailed link: resolve the link,
+ * show where the patient is, save answers (partially or complete), opt out, show progress.
+ * The link's token is looked up by its SHA-256; the raw token is never stored.
+ */
+
+/** Wrong links from one address before it must wait (a 256-bit token cannot be guessed anyway; this keeps scanners off). */
+export const SURVEY_MAX_FAILURES = 10;
+export const SURVEY_THROTTLE_WINDOW_SECONDS = 15 * 60;
+export const SURVEY_LOCK_SECONDS = 15 * 60;
+
+/** The audit trail's name for a patient acting through their link (no address is recorded). */
+const PATIENT: Omit<AuditSubject, 'clinicId'> = { actorId: null, actorLabel: 'patient (survey link)', ip: null };
+
+/** newToken(): 32 random bytes, base64url. */
+const TOKEN_SHAPE = /^[A-Za-z0-9_-]{43}$/;
+
+export interface ClinicFace {
+  name: string;
+  contactText: string | null;
+}
+
+export type StepStatus = 'not-started' | 'in-progress' | 'completed';
+
+export interface SurveyStep {
+  code: string;
+  instrument: ResolvedInstrument;
+  questionnaire: Questionnaire;
+  status: StepStatus;
+  /** saved answers (canonical linkIds) to prefill the form */
+  answers: Record<string, unknown>;
+}
+
+export interface SurveyContext {
+  clinicId: string;
+  clinic: ClinicFace;
+  timePoint: FollowUpTimePointRow;
+  patient: { givenName: string; language: string | null };
+  steps: SurveyStep[];
+  today: string;
+}
+
+export type SurveyLink =
+  | { kind: 'invalid' }
+  | { kind: 'throttled'; retryAfterSeconds: number }
+  | { kind: 'expired' | 'stopped'; clinic: ClinicFace }
+  | { kind: 'not-yet'; clinic: ClinicFace; opensOn: string }
+  | { kind: 'open'; context: SurveyContext }
+  | { kind: 'completed'; context: SurveyContext };
+
+// ---------------------------------------------------------------------------------------------
+// Guessing protection
+// ---------------------------------------------------------------------------------------------
+
+/** An address as a throttle key: an HMAC under the day's random salt, never the address itself. */
+async function throttleKey(store: Store, address: string, now: string): Promise<string> {
+  const salt = await dailySalt(store, now.slice(0, 10));
+  return `survey:${createHmac('sha256', salt).update(`survey-link\u0000${address}`).digest('base64url')}`;
+}
+
+async function lockedFor(store: Store, key: string, now: string): Promise<number> {
+  const row = await store.db.selectFrom('survey_throttle').select('locked_until').where('key', '=', key).executeTakeFirst();
+  if (!row?.locked_until || row.locked_until <= now) return 0;
+  return Math.ceil((Date.parse(row.locked_until) - Date.parse(now)) / 1000);
+}
+
+async function countFailure(store: Store, key: string, now: string): Promise<void> {
+  await inTransaction(store, async (trx) => {
+    const row = await trx.selectFrom('survey_throttle').selectAll().where('key', '=', key).executeTakeFirst();
+    const windowOpen = row && addSeconds(row.window_started_at, SURVEY_THROTTLE_WINDOW_SECONDS) > now;
+    const failures = windowOpen ? row.failures + 1 : 1;
+    const values = { failures, window_started_at: windowOpen ? row.window_started_at : now, locked_until: failures >= SURVEY_MAX_FAILURES ? addSeconds(now, SURVEY_LOCK_SECONDS) : null };
+    if (row) await trx.updateTable('survey_throttle').set(values).where('key', '=', key).execute();
+    else await trx.insertInto('survey_throttle').values({ key, ...values }).onConflict((oc) => oc.column('key').doUpdateSet(values)).execute();
+    // Old rows say nothing useful: their day's salt is gone. Keep the table small.
+    await trx.deleteFrom('survey_throttle').where('window_started_at', '<', addSeconds(now, -2 * 86_400)).execute();
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Resolving a link
+// ---------------------------------------------------------------------------------------------
+
+async function resolve(trx: Trx, tokenHash: string): Promise<SurveyLink> {
+  const link = await trx.selectFrom('survey_link').select(['clinic_id', 'time_point_id']).where('token_hash', '=', tokenHash).executeTakeFirst();
+  if (!link) return { kind: 'invalid' };
+  const tp = await trx.selectFrom('follow_up_time_point').selectAll().where('id', '=', link.time_point_id).where('clinic_id', '=', link.clinic_id).executeTakeFirstOrThrow();
+  const clinicRow = await trx.selectFrom('clinic').select(['name', 'time_zone']).where('id', '=', link.clinic_id).executeTakeFirstOrThrow();
+  const settings = await loadOutcomeSettings(trx, link.clinic_id);
+  const clinic: ClinicFace = { name: clinicRow.name, contactText: settings.contactText };
+  const episode = await trx.selectFrom('episode').select('status').where('id', '=', tp.episode_id).where('clinic_id', '=', link.clinic_id).executeTakeFirstOrThrow();
+  const schedule = await trx.selectFrom('follow_up_schedule').select('status').where('id', '=', tp.schedule_id).where('clinic_id', '=', link.clinic_id).executeTakeFirstOrThrow();
+  const today = clinicToday(clinicRow.time_zone);
+  // The link is valid for its time point's window, which follows the procedure date when it moves.
+  if (today > tp.window_end_on) return { kind: 'expired', clinic };
+  if (tp.status === 'stopped' || schedule.status === 'stopped' || episode.status === 'cancelled') return { kind: 'stopped', clinic };
+  if (today < tp.window_start_on) return { kind: 'not-yet', clinic, opensOn: tp.window_start_on };
+  const patient = await trx.selectFrom('patient').select(['given_name', 'preferred_language']).where('id', '=', tp.patient_id).where('clinic_id', '=', link.clinic_id).executeTakeFirstOrThrow();
+  const asked = askedInstruments(tp, await activeInstruments(trx, link.clinic_id));
+  const responses = await trx.selectFrom('survey_response').selectAll().where('clinic_id', '=', link.clinic_id).where('time_point_id', '=', tp.id).execute();
+  const steps = asked.map((instrument): SurveyStep => {
+    const r = responses.find((x) => x.instrument_code === instrument.code);
+    return {
+      code: instrument.code, instrument, questionnaire: instrument.questionnaire,
+      status: r ? (r.status === 'completed' ? 'completed' : 'in-progress') : 'not-started',
+      answers: fromJson<Record<string, unknown>>(r?.answers_json) ?? {},
+    };
+  });
+  const context: SurveyContext = { clinicId: link.clinic_id, clinic, timePoint: tp, patient: { givenName: patient.given_name, language: patient.preferred_language }, steps, today };
+  return { kind: tp.status === 'completed' ? 'completed' : 'open', context };
+}
+
+/**
+ * Resolves a link for a page view. A link that does not exist counts against the address; when
+ * an address has guessed too often it waits, whatever it asks for.
+ */
+export async function openSurveyLink(store: Store, token: string, address: string): Promise<SurveyLink> {
+  const now = nowIso();
+  const key = await throttleKey(store, address, now);
+  const wait = await lockedFor(store, key, now);
+  if (wait > 0) return { kind: 'throttled', retryAfterSeconds: wait };
+  const found = TOKEN_SHAPE.test(token) ? await inTransaction(store, (trx) => resolve(trx, hashToken(token))) : ({ kind: 'invalid' } as const);
+  if (found.kind === 'invalid') await countFailure(store, key, now);
+  return found;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Saving answers
+// ---------------------------------------------------------------------------------------------
+
+export type SurveyAction = 'next' | 'back' | 'later';
+
+export type SubmitResult =
+  | { kind: 'link'; link: SurveyLink }
+  | { kind: 'problems'; link: { kind: 'open'; context: SurveyContext }; step: string; problems: AnswerProblem[]; answers: Record<string, unknown> }
+  | { kind: 'saved'; link: { kind: 'open' | 'completed'; context: SurveyContext }; step: string; action: SurveyAction; nextStep: string | null; completed: boolean };
+
+/**
+ * Saves one step's answers: 'next' requires a complete, valid page and scores it; 'back' and
+ * 'later' keep whatever valid answers there are. Everything happens in one transaction that has
+ * committed before the patient sees "saved" — nothing acknowledged is lost. A submission for a
+ * time point already completed changes nothing (a double submit of the last page).
+ */
+export async function submitSurveyStep(store: Store, token: string, address: string, input: { step: string; action: SurveyAction; answers: Record<string, unknown> }): Promise<SubmitResult> {
+  const now = nowIso();
+  const key = await throttleKey(store, address, now);
+  const wait = await lockedFor(store, key, now);
+  if (wait > 0) return { kind: 'link', link: { kind: 'throttled', retryAfterSeconds: wait } };
+  if (!TOKEN_SHAPE.test(token)) {
+    await countFailure(store, key, now);
+    return { kind: 'link', link: { kind: 'invalid' } };
+  }
+  const result = await inTransaction(store, async (trx): Promise<SubmitResult> => {
+    const link = await resolve(trx, hashToken(token));
+    if (link.kind !== 'open') return { kind: 'link', link };
+    const { context } = link;
+    const index = context.steps.findIndex((s) => s.code === input.step);
+    if (index < 0) return { kind: 'link', link };
+    const step = context.steps[index]!;
+    const who = { clinicId: context.clinicId, ...PATIENT };
+    const saved = await saveResponse(trx, store.dialect, who, {
+      timePoint: context.timePoint, instrument: step.instrument, raw: input.answers, complete: input.action === 'next', mode: 'web', enteredBy: null,
+    }, context.steps.map((s) => s.code));
+    if (!saved.ok) return { kind: 'problems', link, step: step.code, problems: saved.problems, answers: saved.answers };
+    await trx.updateTable('survey_link').set({ last_used_at: now }).where('token_hash', '=', hashToken(token)).execute();
+    const after = await resolve(trx, hashToken(token));
+    if (after.kind !== 'open' && after.kind !== 'completed') return { kind: 'link', link: after };
+    const steps = after.context.steps;
+    let nextStep: string | null = null;
+    if (input.action === 'back') nextStep = steps[Math.max(0, index - 1)]!.code;
+    else if (input.action === 'next') nextStep = steps.slice(index + 1).find((s) => s.status !== 'completed')?.code ?? steps.find((s) => s.status !== 'completed')?.code ?? null;
+    else nextStep = step.code;
+    return { kind: 'saved', link: after, step: step.code, action: input.action, nextStep, completed: saved.timePointCompleted };
+  });
+  if (result.kind === 'link' && result.link.kind === 'invalid') await countFailure(store, key, now);
+  return result;
+}
+
+/** The patient asks for no more questionnaires: the schedule stops, and the opt-out is logged and counted. */
+export async function optOutFromLink(store: Store, token: string, address: string): Promise<SurveyLink> {
+  const now = nowIso();
+  const key = await throttleKey(store, address, now);
+  const wait = await lockedFor(store, key, now);
+  if (wait > 0) return { kind: 'throttled', retryAfterSeconds: wait };
+  if (!TOKEN_SHAPE.test(token)) { await countFailure(store, key, now); return { kind: 'invalid' }; }
+  const result = await inTransaction(store, async (trx): Promise<SurveyLink> => {
+    const link = await resolve(trx, hashToken(token));
+    if (link.kind !== 'open' && link.kind !== 'completed' && link.kind !== 'not-yet') return link;
+    const tokenHash = hashToken(token);
+    const row = await trx.selectFrom('survey_link').select(['clinic_id', 'time_point_id']).where('token_hash', '=', tokenHash).executeTakeFirstOrThrow();
+    const tp = await trx.selectFrom('follow_up_time_point').select(['episode_id', 'patient_id']).where('id', '=', row.time_point_id).where('clinic_id', '=', row.clinic_id).executeTakeFirstOrThrow();
+    const who = { clinicId: row.clinic_id, ...PATIENT };
+    await trx.insertInto('follow_up_contact').values({
+      id: newId(), clinic_id: row.clinic_id, time_point_id: row.time_point_id, patient_id: tp.patient_id, channel: 'web', kind: 'opt-out', send_number: null,
+      outbox_id: null, outcome: null, note: null, created_at: now, created_by: null, created_by_label: PATIENT.actorLabel,
+    }).execute();
+    await stopFollowUp(trx, store.dialect, who, row.clinic_id, tp.episode_id, 'opted-out');
+    return resolve(trx, tokenHash);
+  });
+  if (result.kind === 'invalid') await countFailure(store, key, now);
+  return result;
+}
+
+export interface PatientProgress {
+  trajectories: TrajectoryView[];
+  /** the next time point still to come, if any */
+  next: { label: string; opensOn: string } | null;
+}
+
+/** The patient's own scores over time for this episode (for the chart after submitting), and what comes next. */
+export async function patientProgress(store: Store, context: SurveyContext): Promise<PatientProgress> {
+  return inTransaction(store, async (trx) => {
+    const settings = await loadOutcomeSettings(trx, context.clinicId);
+    const points = await trx.selectFrom('follow_up_time_point').select(['code', 'label', 'due_on', 'position', 'status', 'window_start_on'])
+      .where('clinic_id', '=', context.clinicId).where('schedule_id', '=', context.timePoint.schedule_id).orderBy('position').execute();
+    const responses: SurveyResponseRow[] = await trx.selectFrom('survey_response').selectAll()
+      .where('clinic_id', '=', context.clinicId).where('episode_id', '=', context.timePoint.episode_id).where('status', '=', 'completed').execute();
+    // The patient looking at their own answers is still a read of health data: audited.
+    await recordAudit(trx, store.dialect, { clinicId: context.clinicId, ...PATIENT }, { action: 'read', entityType: 'follow_up', entityId: context.timePoint.episode_id, patientId: context.timePoint.patient_id, detail: { progress: true } });
+    const next = points.find((p) => p.status === 'open' && p.window_start_on > context.today);
+    return { trajectories: trajectories(points, responses, settings.responderRule), next: next ? { label: next.label, opensOn: next.window_start_on } : null };
+  });
+}

@@ -1,0 +1,140 @@
+import { sql } from 'kysely';
+import { v7 as uuidv7 } from 'uuid';
+import { BASELINE_TIME_POINT_CODE, DEFAULT_FOLLOW_UP_PROTOCOL, PGIC_CATEGORIES, SCIENCE_VERSION, addCalendarDuration, followUpSchedule, scorePeg } from '../science/index.js';
+import { BUILT_IN_WORDING_VERSION, NRS_RECALL_PERIOD } from '../science/instruments.js';
+import type { Store } from '../store/db.js';
+import { toJson } from '../store/json.js';
+import type { FollowUpScheduleTable, FollowUpTimePointTable, SurveyResponseTable } from '../store/schema-outcomes.js';
+import { recordAudit } from './audit.js';
+import { inTransaction } from './db-helpers.js';
+import { DEFAULT_INSTRUMENTS } from './outcome-settings.js';
+
+/**
+ * Deterministic synthetic follow-up for a synthetic clinic: a planned procedure date for every
+ * episode, the default schedule, and answers with registry-like fall-off (outcomes.md §4: ~90 %
+ * at baseline to ~50 % at two years) and an invented, indication-dependent improvement. For demos,
+ * screenshots and the summary's scaling check (EXPLAIN at 100,000 episodes) — never a finding.
+ * Written in batches straight to the tables, as the synthetic clinic is.
+ */
+
+export interface SyntheticOutcomeOptions {
+  seed: number;
+  /** the clinic's "today" (YYYY-MM-DD): windows after it are not answered yet */
+  asOf: string;
+}
+
+/** mulberry32: a tiny seeded PRNG (Tommy Ettinger's public-domain generator). */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Share of due time points answered, by time point (illustrative, shaped like outcomes.md §4). */
+const COMPLETION: Record<string, number> = { baseline: 0.9, '6w': 0.75, '3m': 0.7, '6m': 0.62, '12m': 0.55, '24m': 0.48 };
+/** Fraction of the full (6-month) effect reached at each time point — invented for the demo. */
+const EFFECT_SHAPE: Record<string, number> = { baseline: 0, '6w': 0.55, '3m': 0.85, '6m': 1, '12m': 0.95, '24m': 0.85 };
+/** Invented mean fall of back pain (NRS points) at 6 months, per indication. */
+const EFFECT_BY_INDICATION: Record<string, number> = {
+  'degenerative-disc-disease': 2.2, 'lumbar-facet-joint-pain': 1.4, 'sacroiliac-joint-pain': 1.8, 'lumbar-radicular-pain': 2.0, other: 0.8,
+};
+
+export async function buildSyntheticOutcomes(store: Store, clinicId: string, options: SyntheticOutcomeOptions, onProgress?: (episodes: number) => void): Promise<{ episodes: number; timePoints: number; responses: number }> {
+  const random = prng(options.seed * 7919 + 17);
+  const normal = () => Math.sqrt(-2 * Math.log(random() || 1e-12)) * Math.cos(2 * Math.PI * random());
+  const clamp = (v: number, lo: number, hi: number) => Math.max(lo, Math.min(hi, Math.round(v)));
+  const asOfMs = Date.parse(`${options.asOf}T12:00:00Z`);
+  let idClock = asOfMs - 300 * 86_400_000;
+  const id = () => uuidv7({ msecs: idClock++, random: Uint8Array.from({ length: 16 }, () => Math.floor(random() * 256)) });
+  const iso = (date: string) => `${date}T10:00:00.000Z`;
+  let episodes = 0;
+  let timePoints = 0;
+  let responses = 0;
+  let after = '';
+  for (;;) {
+    const page = await store.db.selectFrom('episode').select(['id', 'patient_id', 'indication', 'opened_on', 'status'])
+      .where('clinic_id', '=', clinicId).where('id', '>', after).orderBy('id').limit(500).execute();
+    if (page.length === 0) break;
+    after = page[page.length - 1]!.id;
+    const schedules: FollowUpScheduleTable[] = [];
+    const points: FollowUpTimePointTable[] = [];
+    const answers: SurveyResponseTable[] = [];
+    const dates: [string, string][] = [];
+    for (const e of page) {
+      const anchor = addCalendarDuration(e.opened_on, { days: 7 + Math.floor(random() * 50) });
+      dates.push([e.id, anchor]);
+      const scheduleId = id();
+      const stopped = e.status === 'cancelled' || random() < 0.03;
+      schedules.push({
+        id: scheduleId, clinic_id: clinicId, episode_id: e.id, patient_id: e.patient_id, anchor_on: anchor, protocol_json: toJson(DEFAULT_FOLLOW_UP_PROTOCOL),
+        status: stopped ? 'stopped' : 'active', stop_reason: stopped ? 'opted-out' : null, stopped_at: stopped ? iso(anchor) : null, created_at: iso(e.opened_on), updated_at: iso(e.opened_on),
+      });
+      const baselineBack = clamp(6.3 + 1.6 * normal(), 2, 10);
+      const baselineLeg = clamp(baselineBack * 0.6 + 1.5 * normal(), 0, 10);
+      const responsiveness = 1 + 0.6 * normal();
+      const effect = EFFECT_BY_INDICATION[e.indication] ?? 1;
+      // Filled when the baseline is answered; follow-ups carry it (as saveResponse keeps it).
+      let baselineScores: { back: number | null; leg: number | null; peg: number | null } = { back: null, leg: null, peg: null };
+      followUpSchedule(anchor, DEFAULT_FOLLOW_UP_PROTOCOL).forEach((p, position) => {
+        const tpId = id();
+        const started = p.windowStart <= options.asOf;
+        const closed = p.windowEnd < options.asOf;
+        const answered = !stopped && started && random() < (COMPLETION[p.code] ?? 0.5) * (closed ? 1 : 0.5);
+        const invited = started && !stopped && random() < 0.92;
+        const baseline = p.code === BASELINE_TIME_POINT_CODE;
+        const answeredOn = answered ? (p.dueDate <= options.asOf ? p.dueDate : p.windowStart) : null;
+        points.push({
+          id: tpId, clinic_id: clinicId, schedule_id: scheduleId, episode_id: e.id, patient_id: e.patient_id, code: p.code, label: p.label, position,
+          due_on: p.dueDate, window_start_on: p.windowStart, window_end_on: p.windowEnd,
+          instruments_json: toJson(baseline ? DEFAULT_INSTRUMENTS.baseline : DEFAULT_INSTRUMENTS.followUp),
+          status: stopped ? 'stopped' : answered ? 'completed' : 'open', stop_reason: stopped ? 'opted-out' : null,
+          sends: invited ? 1 + Math.floor(random() * 4) : 0, next_send_on: null, invited_at: invited ? iso(p.windowStart) : null,
+          completed_at: answeredOn ? iso(answeredOn) : null, created_at: iso(e.opened_on), updated_at: iso(e.opened_on),
+        });
+        if (!answered || !answeredOn) return;
+        const fall = effect * (EFFECT_SHAPE[p.code] ?? 1) * responsiveness;
+        const back = clamp(baselineBack - fall + 1.1 * normal(), 0, 10);
+        const leg = clamp(baselineLeg - fall * 0.8 + 1.1 * normal(), 0, 10);
+        const peg = [clamp(back + normal(), 0, 10), clamp(back + 0.5 + normal(), 0, 10), clamp(back + 0.3 + normal(), 0, 10)] as [number, number, number];
+        const baselineOf: Record<string, number | null> = baseline ? {} : { 'nrs-back': baselineScores.back, 'nrs-leg': baselineScores.leg, peg: baselineScores.peg };
+        const row = (instrument: string, answersJson: Record<string, unknown>, score: number, detail: Record<string, unknown> = {}): SurveyResponseTable => ({
+          baseline_score: baselineOf[instrument] ?? null,
+          id: id(), clinic_id: clinicId, time_point_id: tpId, episode_id: e.id, patient_id: e.patient_id, time_point_code: p.code, instrument_code: instrument,
+          instrument_version: BUILT_IN_WORDING_VERSION, instrument_id: null, answers_json: toJson(answersJson), status: 'completed', mode: random() < 0.85 ? 'web' : 'phone',
+          recall_period: instrument === 'pgic' ? null : NRS_RECALL_PERIOD, score, score_detail_json: toJson(detail), science_version: SCIENCE_VERSION, entered_by: null,
+          started_at: iso(answeredOn), updated_at: iso(answeredOn), completed_at: iso(answeredOn),
+        });
+        answers.push(row('nrs-back', { intensity: back }, back), row('nrs-leg', { intensity: leg }, leg),
+          row('peg', { pain: peg[0], enjoyment: peg[1], activity: peg[2] }, scorePeg(peg).score));
+        if (baseline) baselineScores = { back, leg, peg: scorePeg(peg).score };
+        if (!baseline) {
+          const category = PGIC_CATEGORIES[clamp(4 - (baselineBack - back) / 1.3 + 0.7 * normal(), 1, 7) - 1]!;
+          answers.push(row('pgic', { change: category.code }, category.value, { category: category.code }));
+        }
+      });
+    }
+    await inTransaction(store, async (trx) => {
+      const chunk = async <T>(rows: T[], size: number, insert: (part: T[]) => Promise<unknown>) => { for (let i = 0; i < rows.length; i += size) await insert(rows.slice(i, i + size)); };
+      // One statement per chunk: planned_procedure_on = CASE id WHEN … THEN … END.
+      await chunk(dates, 200, (part) => trx.updateTable('episode')
+        .set({ planned_procedure_on: sql<string>`case id ${sql.join(part.map(([eid, d]) => sql`when ${eid} then ${d}`), sql` `)} end` })
+        .where('clinic_id', '=', clinicId).where('id', 'in', part.map(([eid]) => eid)).execute());
+      await chunk(schedules, 200, (part) => trx.insertInto('follow_up_schedule').values(part).execute());
+      await chunk(points, 100, (part) => trx.insertInto('follow_up_time_point').values(part).execute());
+      await chunk(answers, 100, (part) => trx.insertInto('survey_response').values(part).execute());
+      await recordAudit(trx, store.dialect, { clinicId, actorId: null, actorLabel: 'autolog demo', ip: null }, {
+        action: 'create', entityType: 'follow_up_schedule', detail: { synthetic: true, episodes: page.length, timePoints: points.length, responses: answers.length },
+      });
+    });
+    episodes += page.length;
+    timePoints += points.length;
+    responses += answers.length;
+    onProgress?.(episodes);
+  }
+  return { episodes, timePoints, responses };
+}
