@@ -26,7 +26,7 @@ const t0 = performance.now();
 await buildSyntheticClinic(store, { seed: 7, patients, asOf: '2026-06-30' });
 console.log(`synthetic clinic: ${patients} patients in ${((performance.now() - t0) / 1000).toFixed(1)} s (${store.dialect})`);
 
-const app = await createServer({ services: { store, config: { publicUrl: 'http://127.0.0.1', smtpUrl: undefined, secureCookies: false } }, webDir: undefined });
+const app = await createServer({ services: { store, config: { publicUrl: 'http://127.0.0.1', smtpUrl: undefined, secureCookies: false, dataDir: dir } }, webDir: undefined });
 await app.listen({ port: 0, host: '127.0.0.1' });
 const { port } = app.server.address() as { port: number };
 const base = `http://127.0.0.1:${port}`;

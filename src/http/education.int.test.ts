@@ -70,7 +70,7 @@ describe.each(DIALECTS)('education staff API on %s', (dialect) => {
     expect(dangling.json().detail).toContain('[^3]');
     const doi = await admin.post('/api/v1/articles', { ...base, references: [{ doi: 'not-a-doi', citation: 'One' }] });
     expect(doi.statusCode).toBe(400);
-    expect(doi.json().field).toBe('references.0.doi');
+    expect(doi.json().field).toBe('references[0].doi');
     const slug = await admin.post('/api/v1/articles', { ...base, slug: 'Bad Slug!' });
     expect(slug.json().field).toBe('slug');
     const all = await admin.post('/api/v1/articles', { bodyMarkdown: 'x' });

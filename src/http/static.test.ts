@@ -16,7 +16,7 @@ describe('serving the staff app', () => {
     fs.writeFileSync(path.join(webDir, 'index.html'), '<!doctype html><title>Autolog</title><script type="module" src="/app/assets/app-1234.js"></script>');
     fs.writeFileSync(path.join(webDir, 'assets', 'app-1234.js'), `console.log(${JSON.stringify('x'.repeat(5000))});`);
     store = await createTestStore('sqlite');
-    app = await buildApp({ services: { store, config: { publicUrl: 'http://localhost', smtpUrl: undefined, secureCookies: false } }, webDir });
+    app = await buildApp({ services: { store, config: { publicUrl: 'http://localhost', smtpUrl: undefined, secureCookies: false, dataDir: webDir } }, webDir });
   });
   afterAll(async () => {
     await app?.close();

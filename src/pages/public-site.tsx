@@ -1,9 +1,14 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import formbody from '@fastify/formbody';
+import fastifyStatic from '@fastify/static';
 import Type from 'typebox';
 import type { ReactNode } from 'react';
 import { approvedComments, commentModeOf, submitComment, type PublicComment } from '../services/comments.js';
 import type { Services } from '../services/context.js';
+import { COVER_DIR, COVER_FILE_NAME, COVER_URL_PREFIX } from '../services/cover-images.js';
+import { declarePublicRoutes } from '../http/access.js';
 import { ServiceError } from '../services/errors.js';
 import {
   articlesByTag, authorPage, feedEntries, latestArticles, popularArticles, publicArticle, recordArticleView, relatedArticles, searchArticles,
@@ -74,6 +79,24 @@ export async function publicSitePages(app: FastifyInstance, { services }: { serv
 
   app.get(SITE_CSS_PATH, { config: PUBLIC, schema: { hide: true } }, async (_request, reply) =>
     reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=31536000, immutable').send(SITE_CSS));
+
+  /*
+   * Cover images (written by services/article-covers.ts). Only names of the form that module
+   * writes are served — anything else, `..` included, is a plain 404 — and @fastify/static
+   * refuses to leave the folder whatever the name. Each upload gets a new name, so a file never
+   * changes: cacheable for a year. Other sites may show them (link previews, feed readers).
+   */
+  const coverDir = path.join(services.config.dataDir, COVER_DIR);
+  fs.mkdirSync(coverDir, { recursive: true });
+  await app.register(async (media) => {
+    declarePublicRoutes(media);
+    await media.register(fastifyStatic, {
+      root: coverDir, prefix: COVER_URL_PREFIX, decorateReply: false, index: false, list: false, dotfiles: 'deny', cacheControl: false,
+      schemaHide: true,
+      allowedPath: (pathName) => COVER_FILE_NAME.test(pathName.replace(/^\//, '')),
+      setHeaders: (res) => void res.header('cache-control', 'public, max-age=31536000, immutable').header('cross-origin-resource-policy', 'cross-origin'),
+    });
+  });
 
   app.get('/', {
     config: PUBLIC,

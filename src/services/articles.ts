@@ -5,6 +5,7 @@ import { fromJson, toJson } from '../store/json.js';
 import { recordAudit, subjectOf } from './audit.js';
 import { nowIso, todayIso } from './clock.js';
 import type { Actor, Services } from './context.js';
+import { coverImageOf, deleteCoverFiles, type CoverImage } from './cover-images.js';
 import { escapeLike, inTransaction, isUniqueViolation, normaliseForSearch, type Trx } from './db-helpers.js';
 import { ServiceError, forbidden, invalid, notFound } from './errors.js';
 import { newId } from './ids.js';
@@ -88,6 +89,8 @@ export interface ArticleView {
   indication: IndicationCode | null;
   tags: TagView[];
   references: ReferenceView[];
+  /** Set by the cover upload (article-covers.ts), outside the revisions. */
+  cover: CoverImage | null;
   revision: number;
   /** Where the public reads it (once published). */
   url: string;
@@ -147,7 +150,7 @@ function normaliseTags(labels: string[]): TagView[] {
   labels.forEach((raw, i) => {
     const label = raw.trim().replace(/\s+/g, ' ');
     const tag = toSlug(label);
-    if (!tag) throw invalid(`tags.${i}`, `The tag "${raw}" has no letters or digits.`);
+    if (!tag) throw invalid(`tags[${i}]`, `The tag "${raw}" has no letters or digits.`);
     if (!seen.has(tag)) seen.set(tag, { tag, label });
   });
   return [...seen.values()];
@@ -202,7 +205,8 @@ async function presentArticle(services: Services, trx: Trx, row: ArticleRow): Pr
   return {
     id: row.id, slug: row.slug, title: row.title, summary: row.summary, bodyMarkdown: row.body_markdown, status: effectiveStatus(row), publishAt: row.publish_at,
     author: person(row.author_id), reviewer: row.reviewer_id ? person(row.reviewer_id) : null, lastReviewedOn: row.last_reviewed_on,
-    indication: row.indication as IndicationCode | null, tags, references: refs, revision: row.revision, url: articleUrl(services, row.slug),
+    indication: row.indication as IndicationCode | null, tags, references: refs, cover: coverImageOf(row.cover_image_path, row.cover_image_alt),
+    revision: row.revision, url: articleUrl(services, row.slug),
     createdAt: row.created_at, updatedAt: row.updated_at,
   };
 }
@@ -380,11 +384,11 @@ export async function unpublishArticle(services: Services, actor: Actor, id: str
   });
 }
 
-/** Deletes the article with its revisions, references, tags, comments and view counts. */
+/** Deletes the article with its revisions, references, tags, comments, view counts and cover image. */
 export async function deleteArticle(services: Services, actor: Actor, id: string): Promise<void> {
   assertCan(actor, 'article:write');
   const { store } = services;
-  await inTransaction(store, async (trx) => {
+  const current = await inTransaction(store, async (trx) => {
     const current = await loadArticle(trx, actor.clinicId, id);
     // Replies first: they reference their parent comment.
     await trx.deleteFrom('article_comment').where('clinic_id', '=', actor.clinicId).where('article_id', '=', id).where('parent_id', 'is not', null).execute();
@@ -395,7 +399,10 @@ export async function deleteArticle(services: Services, actor: Actor, id: string
     await trx.deleteFrom('article_revision').where('clinic_id', '=', actor.clinicId).where('article_id', '=', id).execute();
     await trx.deleteFrom('article').where('id', '=', id).where('clinic_id', '=', actor.clinicId).execute();
     await recordAudit(trx, store.dialect, subjectOf(actor), { action: 'delete', entityType: 'article', entityId: id, detail: { slug: current.slug, title: current.title } });
+    return current;
   });
+  // After the commit: a failed delete must not leave the article without its picture.
+  await deleteCoverFiles(services.config.dataDir, current.cover_image_path);
 }
 
 export interface ArticleListQuery {

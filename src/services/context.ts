@@ -17,5 +17,6 @@ export interface Actor {
 /** What every use case may depend on. Built once at start-up. */
 export interface Services {
   store: Store;
-  config: Pick<Config, 'publicUrl' | 'smtpUrl' | 'secureCookies'> & Partial<Pick<Config, 'trustProxy'>>;
+  /** `dataDir` holds uploaded media (article cover images under `media/`). */
+  config: Pick<Config, 'publicUrl' | 'smtpUrl' | 'secureCookies' | 'dataDir'> & Partial<Pick<Config, 'trustProxy'>>;
 }

@@ -5,6 +5,7 @@ import type { Database } from '../store/schema.js';
 import { type PersonRef, type ReferenceView, type TagView, toSlug } from './articles.js';
 import { nowIso } from './clock.js';
 import type { Services } from './context.js';
+import { coverImageOf, type CoverImage } from './cover-images.js';
 import { escapeLike, normaliseForSearch } from './db-helpers.js';
 import { renderArticleHtml } from './markdown.js';
 
@@ -49,6 +50,7 @@ export interface ArticleCard {
   author: AuthorRef;
   tags: TagView[];
   indication: IndicationCode | null;
+  cover: CoverImage | null;
 }
 
 export interface PublicArticle extends ArticleCard {
@@ -80,6 +82,7 @@ async function toCards(db: Kysely<Database>, clinicId: string, rows: ArticleRow[
     id: r.id, slug: r.slug, title: r.title, summary: r.summary, publishedAt: r.publish_at ?? r.created_at, updatedAt: r.updated_at,
     author: authors.get(r.author_id) ?? { id: r.author_id, displayName: '', credentials: null },
     tags: tags.filter((t) => t.article_id === r.id).map((t) => ({ tag: t.tag, label: t.label })), indication: r.indication as IndicationCode | null,
+    cover: coverImageOf(r.cover_image_path, r.cover_image_alt),
   }));
 }
 

@@ -12,7 +12,7 @@ describe.each(DIALECTS)('demo articles on %s', (dialect) => {
   let clinicId: string;
   beforeAll(async () => {
     store = await createTestStore(dialect);
-    services = { store, config: { publicUrl: 'http://demo.test', smtpUrl: undefined, secureCookies: false } };
+    services = { store, config: { publicUrl: 'http://demo.test', smtpUrl: undefined, secureCookies: false, dataDir: '' } };
     clinicId = (await buildSyntheticClinic(store, { seed: 42, patients: 5, asOf: '2026-06-30' })).clinicId;
   });
   afterAll(async () => store?.close());

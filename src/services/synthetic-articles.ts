@@ -239,7 +239,7 @@ export interface SyntheticArticlesResult {
 export async function writeSyntheticArticles(store: Store, clinicId: string, options: { seed: number; asOf: string }): Promise<SyntheticArticlesResult> {
   const faker = new Faker({ locale: [en] });
   faker.seed(options.seed + 6);
-  const services: Services = { store, config: { publicUrl: '', smtpUrl: undefined, secureCookies: false } };
+  const services: Services = { store, config: { publicUrl: '', smtpUrl: undefined, secureCookies: false, dataDir: '' } }; // no uploads: the demo articles have no cover images
   const staff = await store.db.selectFrom('staff_user').select(['id', 'email', 'role', 'display_name']).where('clinic_id', '=', clinicId).orderBy('created_at').execute();
   const byRole = (role: string) => staff.find((s) => s.role === role) ?? staff[0]!;
   const clinic = await store.db.selectFrom('clinic').select('time_zone').where('id', '=', clinicId).executeTakeFirstOrThrow();

@@ -33,10 +33,16 @@ const Person = Type.Object({ id: Id, displayName: Type.String() });
 const Tag = Type.Object({ tag: Type.String(), label: Type.String() });
 const ReferenceView = Type.Object({ position: Type.Integer(), doi: Nullable(Type.String()), pmid: Nullable(Type.String()), citation: Type.String() });
 
+const CoverRendition = Type.Object({ width: Type.Integer(), height: Type.Integer(), jpeg: Type.String(), webp: Type.String() });
+export const CoverSchema = Type.Object({
+  alt: Type.String(), width: Type.Integer({ description: 'Of the largest rendition; all share its aspect ratio (1.91:1).' }), height: Type.Integer(),
+  renditions: Type.Array(CoverRendition, { description: 'Smallest first; site-relative URLs, cacheable for a year.' }),
+});
+
 export const ArticleSchema = Type.Object({
   id: Id, slug: Type.String(), title: Type.String(), summary: Type.String(), bodyMarkdown: Type.String(), status: ArticleStatus, publishAt: Nullable(IsoInstant),
   author: Person, reviewer: Nullable(Person), lastReviewedOn: Nullable(IsoDate), indication: NullableIndication, tags: Type.Array(Tag),
-  references: Type.Array(ReferenceView), revision: Type.Integer(), url: Type.String(), createdAt: IsoInstant, updatedAt: IsoInstant,
+  references: Type.Array(ReferenceView), cover: Nullable(CoverSchema), revision: Type.Integer(), url: Type.String(), createdAt: IsoInstant, updatedAt: IsoInstant,
 });
 
 export const ArticleSummarySchema = Type.Object({

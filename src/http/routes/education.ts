@@ -11,9 +11,11 @@ import {
   ArticleSchema, ArticleStatus, ArticleSummarySchema, AuthorProfileSchema, RevisionSchema, RevisionSummarySchema, articleFields, authorProfileFields,
 } from './education-schemas.js';
 import { educationCommentRoutes } from './education-comments.js';
+import { educationCoverRoutes } from './education-covers.js';
 
 /**
- * Staff API for the clinic's articles (this file) and comment moderation (education-comments.ts).
+ * Staff API for the clinic's articles (this file), their cover images (education-covers.ts) and
+ * comment moderation (education-comments.ts).
  * The staff app's editor calls these; the public site reads the same services directly.
  */
 export const educationRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services }) => {
@@ -126,4 +128,5 @@ export const educationRoutes: FastifyPluginAsyncTypebox<{ services: Services }> 
   }, async (request) => updateAuthorProfile(services, actorOf(request), request.params.id, request.body));
 
   await app.register(educationCommentRoutes, { services });
+  await app.register(educationCoverRoutes, { services });
 };

@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import type { Dialect, Store } from '../../store/db.js';
 import { createTestStore } from '../../store/testing/test-store.js';
@@ -12,13 +15,14 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-/** A real app over a real, freshly migrated store of the given dialect. */
+/** A real app over a real, freshly migrated store of the given dialect, with its own temporary data dir. */
 export async function createTestServer(dialect: Dialect, config: Partial<Services['config']> = {}): Promise<TestServer> {
   const store = await createTestStore(dialect);
-  const services: Services = { store, config: { publicUrl: 'http://autolog.test', smtpUrl: undefined, secureCookies: false, ...config } };
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'autolog-data-'));
+  const services: Services = { store, config: { publicUrl: 'http://autolog.test', smtpUrl: undefined, secureCookies: false, dataDir, ...config } };
   const app = await createServer({ services, webDir: undefined });
   await app.ready();
-  return { app, store, services, close: async () => { await app.close(); await store.close(); } };
+  return { app, store, services, close: async () => { await app.close(); await store.close(); fs.rmSync(dataDir, { recursive: true, force: true }); } };
 }
 
 /** A browser-like client: keeps the session cookie and sends the CSRF token on writes. */

@@ -7,7 +7,7 @@ import { buildFeed, robotsTxt, sitemapXml } from './feeds.js';
 const site = { name: 'Clinic & <Co>', publicUrl: 'https://clinic.example', timeZone: 'Europe/London' };
 const entry: FeedEntry = {
   id: 'a', slug: 'x', title: 'A ]]> B ]]> C & <D>', summary: 'S ]]> T', publishedAt: '2026-01-01T10:00:00.000Z', updatedAt: '2026-01-02T10:00:00.000Z',
-  author: { id: 'p', displayName: 'Dr P', credentials: null }, tags: [{ tag: 'disc-pain', label: 'Disc pain' }], indication: null,
+  author: { id: 'p', displayName: 'Dr P', credentials: null }, tags: [{ tag: 'disc-pain', label: 'Disc pain' }], indication: null, cover: null,
   html: '<p>See <a href="#ref-1">[1]</a> and <img src="/media/a.png" alt="a" /> ]]&gt;</p>',
 };
 
@@ -28,6 +28,14 @@ describe('feeds', () => {
     expect(buildFeed(site, [entry], 'atom').atom1()).toContain('<name>Dr P</name>');
     expect(rss).toContain('href="https://clinic.example/articles/x#ref-1"');
     expect(rss).toContain('src="https://clinic.example/media/a.png"');
+  });
+
+  it('attaches the cover image as a JPEG enclosure', async () => {
+    const cover = { alt: 'A spine model', width: 800, height: 420, renditions: [{ width: 800, height: 420, jpeg: '/media/covers/c-800.jpeg', webp: '/media/covers/c-800.webp' }] };
+    const rss = buildFeed(site, [{ ...entry, cover }], 'rss').rss2();
+    expect(XMLValidator.validate(rss)).toBe(true);
+    expect((await new Parser().parseString(rss)).items[0]!.enclosure).toMatchObject({ url: 'https://clinic.example/media/covers/c-800.jpeg', type: 'image/jpeg' });
+    expect(buildFeed(site, [{ ...entry, cover }], 'atom').atom1()).toMatch(/<link rel="enclosure" href="https:\/\/clinic\.example\/media\/covers\/c-800\.jpeg"[^>]* type="image\/jpeg"\/>/);
   });
 
   it('escapes the sitemap and points robots.txt at it', () => {

@@ -58,6 +58,8 @@ export function buildFeed(site: SiteContext, entries: FeedEntry[], format: 'rss'
       published: new Date(e.publishedAt),
       ...(format === 'atom' && { author: [{ name: e.author.displayName, link: `${site.publicUrl}/authors/${e.author.id}` }] }),
       category: e.tags.map((t) => ({ name: t.label, term: t.tag, domain: `${site.publicUrl}/tags/${t.tag}` })),
+      // The largest JPEG: every feed reader can show it (WebP is not yet universal there).
+      ...(e.cover && { image: { url: `${site.publicUrl}${e.cover.renditions[e.cover.renditions.length - 1]!.jpeg}`, type: 'image/jpeg', title: e.cover.alt } }),
     });
   }
   return feed;

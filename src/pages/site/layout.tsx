@@ -63,7 +63,7 @@ export function Layout({ site, meta, children, aside }: { site: SiteContext; met
         <meta property="og:locale" content="en_GB" />
         {!meta.og?.some(([p]) => p === 'og:type') && <meta property="og:type" content="website" />}
         {meta.og?.map(([property, content], i) => <meta key={i} property={property} content={content} />)}
-        <meta name="twitter:card" content="summary" />
+        <meta name="twitter:card" content={meta.og?.some(([p]) => p === 'og:image') ? 'summary_large_image' : 'summary'} />
         {meta.jsonLd && <script type="application/ld+json" dangerouslySetInnerHTML={{ __html: jsonLdText(meta.jsonLd) }} />}
       </head>
       <body>

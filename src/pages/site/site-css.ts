@@ -51,6 +51,8 @@ main{min-width:0;max-width:44rem}
 .side section{margin-bottom:2rem}
 .side ol,.side ul{padding-left:1.2em}
 .side li{margin-bottom:.6em}
+.cover{margin:0 0 1.5em}
+.cover img{display:block;width:100%;height:auto;border-radius:6px;background:#eef1f4}
 .refs{font-size:.95rem;padding-left:1.6em}
 .refs li{margin-bottom:.6em;overflow-wrap:anywhere}
 .refs li:target{background:#fff7d6}
@@ -73,23 +75,33 @@ form.comment-form{margin-top:1.5rem}
 .field{margin-bottom:1em}
 .field label{display:block;font-weight:600}
 .hint{display:block;color:#50575e;font-size:.92rem}
-input[type=text],input[type=email],input[type=search],textarea{width:100%;font:inherit;line-height:1.25;padding:.55em .6em;border:1px solid #6e7781;border-radius:4px;min-height:44px;background:#fff;color:#1b1f23}
+input[type=text],input[type=email],input[type=search],input[type=tel],textarea{width:100%;font:inherit;line-height:1.25;padding:.55em .6em;border:1px solid #6e7781;border-radius:4px;min-height:44px;background:#fff;color:#1b1f23}
 textarea{min-height:9em;resize:vertical}
 [aria-invalid=true]{border:2px solid #b3261e}
 .field-error{color:#b3261e;font-weight:600;margin:.2em 0}
 .error-summary{border:3px solid #b3261e;padding:.8em 1em;margin:1em 0}
-.error-summary h3{margin-top:0}
+.error-summary h2,.error-summary h3{margin-top:0}
 .notice{border:2px solid #0b6b3a;background:#eef8f1;padding:.8em 1em;margin:1em 0}
 .hp{position:absolute;left:-10000px;width:1px;height:1px;overflow:hidden}
 .vh{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);clip-path:inset(50%);white-space:nowrap}
 .pager{display:flex;justify-content:space-between;margin-top:1.5em}
+fieldset{border:0;padding:0;margin:0 0 1.5em;min-width:0}
+legend{font-weight:600;padding:0;margin-bottom:.2em}
+.choices{list-style:none;margin:.3em 0 0;padding:0}
+.choices label{display:flex;align-items:center;gap:.6em;min-height:44px;font-weight:400;cursor:pointer}
+.choices input{width:1.35em;height:1.35em;margin:0;flex:none;accent-color:#0a58a8}
+.yes-no{display:flex;flex-wrap:wrap;gap:0 2em}
+.question{border-top:1px solid #e5e8eb;padding-top:.8em}
+.question fieldset{margin-bottom:1em}
+.urgent{border:3px solid #b3261e;border-radius:8px;padding:1em 1.25em;margin:1em 0;background:#fdf3f2}
+.urgent h2{margin-top:0}
 .site-footer{border-top:1px solid #d8dee4;background:#f7f9fb;color:#3b4148;font-size:.95rem;padding:1.25rem 0 2rem}
 .site-footer a{display:inline-block;padding:.4em 0;margin-right:1em;min-height:44px}
 @media (min-width:40rem){.search{width:auto}h1{font-size:2.1rem}}
 @media (min-width:60rem){.layout{grid-template-columns:minmax(0,44rem) 18rem;justify-content:space-between}.side{padding-top:3.2rem}}
 @media (prefers-reduced-motion:reduce){*{scroll-behavior:auto!important}}
 @media print{
- .site-header nav,.search,.skip,.side,.comment-form,.cta .button,.site-footer,.reply-link,.pager{display:none!important}
+ .site-header nav,.search,.skip,.side,.comment-form,.cta .button,.site-footer,.reply-link,.pager,.cover{display:none!important}
  body{font-size:11pt;color:#000}
  .layout{display:block}
  a{color:#000}

@@ -6,6 +6,7 @@ import {
   indicationLabel, type ArticleCard, type AuthorPage as AuthorPageData, type CardPage, type PopularArticle, type PublicArticle,
 } from '../../services/public-articles.js';
 import type { TagView } from '../../services/articles.js';
+import type { CoverImage } from '../../services/cover-images.js';
 import { Layout, Time, type SiteContext } from './layout.js';
 
 /** The public site's pages. Pure functions of their data: the routes fetch, these render. */
@@ -133,6 +134,36 @@ function referenceLinks(r: PublicArticle['references'][number]): ReactNode[] {
   return links.flatMap((l, i) => (i === 0 ? [' ', l] : [' · ', l]));
 }
 
+/**
+ * The cover, sized for the text column: the column is at most 44rem wide, and on narrower
+ * screens the window less the page's 1rem padding on each side. Width and height reserve the
+ * space before the picture arrives, so nothing below it jumps.
+ */
+const COVER_SIZES = '(min-width: 46rem) 44rem, calc(100vw - 2rem)';
+
+function Cover({ cover }: { cover: CoverImage }) {
+  const srcset = (kind: 'jpeg' | 'webp') => cover.renditions.map((r) => `${r[kind]} ${r.width}w`).join(', ');
+  const fallback = cover.renditions[Math.min(1, cover.renditions.length - 1)]!;
+  return (
+    <figure className="cover">
+      <picture>
+        <source type="image/webp" srcSet={srcset('webp')} sizes={COVER_SIZES} />
+        <img src={fallback.jpeg} srcSet={srcset('jpeg')} sizes={COVER_SIZES} width={cover.width} height={cover.height} alt={cover.alt} decoding="async" fetchPriority="high" />
+      </picture>
+    </figure>
+  );
+}
+
+/** Open Graph properties of a cover: the largest JPEG, which every link-preview service reads. */
+function coverOg(site: SiteContext, cover: CoverImage | null): [string, string][] {
+  if (!cover) return [];
+  const largest = cover.renditions[cover.renditions.length - 1]!;
+  return [
+    ['og:image', `${site.publicUrl}${largest.jpeg}`], ['og:image:type', 'image/jpeg'], ['og:image:width', String(largest.width)],
+    ['og:image:height', String(largest.height)], ['og:image:alt', cover.alt],
+  ];
+}
+
 export function articleJsonLd(site: SiteContext, a: PublicArticle): object {
   const url = `${site.publicUrl}/articles/${a.slug}`;
   const person = (p: { id: string; displayName: string; credentials: string | null }) => ({
@@ -157,6 +188,9 @@ export function articleJsonLd(site: SiteContext, a: PublicArticle): object {
     audience: { '@type': 'PeopleAudience', audienceType: 'Patient' },
     ...(condition && { about: { '@type': 'MedicalCondition', name: condition } }),
     ...(a.tags.length > 0 && { keywords: a.tags.map((t) => t.label).join(', ') }),
+    ...(a.cover && {
+      image: { '@type': 'ImageObject', url: `${site.publicUrl}${a.cover.renditions[a.cover.renditions.length - 1]!.jpeg}`, width: a.cover.width, height: a.cover.height, caption: a.cover.alt },
+    }),
     ...(a.references.length > 0 && {
       citation: a.references.map((r) => ({
         '@type': 'ScholarlyArticle', name: r.citation,
@@ -249,7 +283,7 @@ export function ArticlePage(p: ArticlePageProps) {
   const count = p.comments.reduce((n, c) => n + 1 + c.replies.length, 0);
   const og: [string, string][] = [
     ['og:type', 'article'], ['article:published_time', a.publishedAt], ['article:modified_time', a.updatedAt],
-    ...a.tags.map((t): [string, string] => ['article:tag', t.label]),
+    ...a.tags.map((t): [string, string] => ['article:tag', t.label]), ...coverOg(site, a.cover),
   ];
   return (
     <Layout
@@ -270,6 +304,7 @@ export function ArticlePage(p: ArticlePageProps) {
             )}
           </p>
         </header>
+        {a.cover && <Cover cover={a.cover} />}
         <div className="prose" dangerouslySetInnerHTML={{ __html: a.html }} />
         {a.references.length > 0 && (
           <section aria-labelledby="refs-h">
