@@ -3,6 +3,8 @@ import { buildApp, DEFAULT_WEB_DIR } from './http/app.js';
 import { preparationReportPages } from './pages/preparation-report.js';
 import { publicSitePages } from './pages/public-site.js';
 import { surveyPages } from './pages/survey.js';
+import { screeningPages } from './pages/screening.js';
+import { pathwayPrintPages } from './pages/pathway-prints.js';
 import type { Services } from './services/context.js';
 
 /**
@@ -13,6 +15,8 @@ export async function createServer(options: { services: Services; logger?: Fasti
   const app = await buildApp({ services: options.services, logger: options.logger, webDir: 'webDir' in options ? options.webDir : DEFAULT_WEB_DIR });
   await app.register(publicSitePages, { services: options.services });
   await app.register(surveyPages, { services: options.services });
+  await app.register(screeningPages, { services: options.services });
   await app.register(preparationReportPages, { services: options.services });
+  await app.register(pathwayPrintPages, { services: options.services });
   return app;
 }

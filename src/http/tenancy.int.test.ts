@@ -1,9 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insertStaff } from '../services/auth.js';
+import { can, type Permission } from '../services/permissions.js';
 import { hashPassword } from '../services/secrets.js';
 import { DIALECTS } from '../store/testing/test-store.js';
 import { ADMIN_PASSWORD, TestClient, createTestServer, setUpClinic, type TestServer } from './testing/test-server.js';
 import { seedEducation } from './testing/education.js';
+import { CLINICIAN_PASSWORD, LAB_PASSWORD, SVG_SIGNATURE, assessmentBody, seedPathwayIds } from './testing/pathway.js';
 
 /**
  * Clinic B's administrator asks for every route that takes an id, with clinic A's ids: each must
@@ -15,6 +17,8 @@ describe.each(DIALECTS)('tenancy on %s', (dialect) => {
   let server: TestServer;
   let ids: Record<string, string>;
   let intruder: TestClient;
+  // Clinical steps are the clinician's or the lab's alone: clinic B's own clinician and lab try those.
+  let intruders: Record<'clinician' | 'lab', TestClient>;
 
   beforeAll(async () => {
     server = await createTestServer(dialect);
@@ -30,11 +34,17 @@ describe.each(DIALECTS)('tenancy on %s', (dialect) => {
     // Outcomes capability: planning the procedure attaches the follow-up schedule's time points.
     const followUp = (await a.request('PUT', `/api/v1/episodes/${episode.id}/procedure-date`, { plannedProcedureOn: '2027-01-15' })).json();
     Object.assign(ids, { 'time-points': followUp.timePoints[0].id });
+    // Pathway capability: a lead, assessment, decision, consent text and consent, specimen, procedure, adverse event.
+    Object.assign(ids, await seedPathwayIds(a));
     // A second clinic on the same server (setup only creates the first one).
     const clinicB = 'b0000000-0000-7000-8000-000000000001';
     await server.store.db.insertInto('clinic').values({ id: clinicB, name: 'Clinic B', time_zone: 'UTC', created_at: new Date().toISOString() }).execute();
     await server.store.db.transaction().execute(async (trx) => insertStaff(trx, { clinicId: clinicB, email: 'b@b.test', displayName: 'Bob', role: 'admin', passwordHash: await hashPassword(ADMIN_PASSWORD) }));
     intruder = await new TestClient(server.app).signIn('b@b.test', ADMIN_PASSWORD);
+    for (const [role, password] of [['clinician', CLINICIAN_PASSWORD], ['lab', LAB_PASSWORD]] as const) {
+      await server.store.db.transaction().execute(async (trx) => insertStaff(trx, { clinicId: clinicB, email: `${role}@b.test`, displayName: role, role, passwordHash: await hashPassword(password) }));
+    }
+    intruders = { clinician: await new TestClient(server.app).signIn('clinician@b.test', CLINICIAN_PASSWORD), lab: await new TestClient(server.app).signIn('lab@b.test', LAB_PASSWORD) };
   });
   afterAll(async () => server?.close());
 
@@ -52,6 +62,21 @@ describe.each(DIALECTS)('tenancy on %s', (dialect) => {
     'PATCH /api/v1/preparations/:id': { notes: 'x' },
     'PATCH /api/v1/comments/:id': { status: 'approved' },
     'POST /api/v1/comments/:id/replies': { bodyMarkdown: 'x' },
+    'POST /api/v1/episodes/:id/assessments': assessmentBody(),
+    'POST /api/v1/episodes/:id/decisions': { assessmentId: 'b0000000-0000-7000-8000-0000000000a1', outcome: 'eligible', rationale: 'x', password: CLINICIAN_PASSWORD },
+    'PATCH /api/v1/leads/:id': { note: 'x' },
+    'POST /api/v1/episodes/:id/consents': { templateId: 'b0000000-0000-7000-8000-0000000000a2', signedName: 'Ann Able', signature: SVG_SIGNATURE },
+    'POST /api/v1/consents/:id/withdraw': { reason: 'asked' },
+    'POST /api/v1/specimens/:id/events': { type: 'centrifuged' },
+    'POST /api/v1/episodes/:id/bedside-verifications': { specimenCode: 'X', mrn: 'A-1', birthDate: '1970-01-01' },
+    'POST /api/v1/episodes/:id/procedures': { specimenId: 'b0000000-0000-7000-8000-0000000000a3', imageGuidance: 'none', targets: [{ structure: 'paraspinal-muscle', volumeMl: 1 }] },
+    'POST /api/v1/episodes/:id/adverse-events': { onsetOn: '2026-01-01', category: 'other', severity: 'mild', relatedness: 'unlikely', outcome: 'unknown', description: 'x' },
+    'PATCH /api/v1/adverse-events/:id': { outcome: 'recovered' },
+    'POST /api/v1/adverse-events/:id/review': { note: 'x' },
+  };
+  const clientFor = (access: string | undefined): TestClient => {
+    if (!access || access === 'signed-in' || access === 'public' || can('admin', access as Permission)) return intruder;
+    return can('clinician', access as Permission) ? intruders.clinician : intruders.lab;
   };
 
   it('answers 404 to clinic B for every route that takes clinic A’s id', async () => {
@@ -62,7 +87,7 @@ describe.each(DIALECTS)('tenancy on %s', (dialect) => {
       const id = ids[resource];
       expect(id, `no clinic-A id for ${route.url}: extend this test`).toBeDefined();
       const key = `${route.method} ${route.url}`;
-      const res = await intruder.request(route.method as 'GET', route.url.replace(':id', id!), bodies[key] ?? (route.method === 'GET' ? undefined : {}));
+      const res = await clientFor(route.access).request(route.method as 'GET', route.url.replace(':id', id!), bodies[key] ?? (route.method === 'GET' ? undefined : {}));
       expect(res.statusCode, `${key} → ${res.body}`).toBe(404);
     }
   });

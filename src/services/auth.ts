@@ -165,6 +165,25 @@ async function countFailure(trx: Trx, key: string, now: string, maxFailures: num
   else await trx.insertInto('login_throttle').values({ key, ...values }).execute();
 }
 
+/**
+ * Confirms a signature by the signed-in person's password (eligibility decisions are signed this
+ * way). A wrong password is audited and counts toward the account's lockout exactly like a failed
+ * sign-in, so the signing form cannot be used to guess a colleague's password on an unattended
+ * screen.
+ */
+export async function confirmPasswordSignature(store: Store, actor: Actor, password: string, purpose: string): Promise<void> {
+  const now = nowIso();
+  const user = await store.db.selectFrom('staff_user').select(['email', 'password_hash']).where('id', '=', actor.userId).where('clinic_id', '=', actor.clinicId).executeTakeFirst();
+  if (!user) throw new ServiceError('unauthenticated', 'Your account no longer exists. Sign in again.');
+  await assertNotThrottled(store, `account:${user.email}`, now, 'locked', 'This account is locked after too many wrong passwords; nothing was signed.');
+  if (await verifyPassword(password, user.password_hash)) return;
+  await inTransaction(store, async (trx) => {
+    await countFailure(trx, `account:${user.email}`, now, ACCOUNT_MAX_FAILURES);
+    await recordAudit(trx, store.dialect, subjectOf(actor), { action: 'login-failed', entityType: 'signature', entityId: actor.userId, detail: { purpose, reason: 'wrong password' } });
+  });
+  throw new ServiceError('invalid', 'That is not your password, so nothing was signed. Enter the password you sign in with.', { field: 'password' });
+}
+
 // ---------------------------------------------------------------- sessions
 
 export interface AuthenticatedSession {

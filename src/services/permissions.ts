@@ -33,6 +33,25 @@ export const PERMISSIONS = {
   'outcome:read': ['admin', 'clinician', 'coordinator'],
   'outcome:write': ['admin', 'clinician', 'coordinator'],
   'instrument:manage': ['admin'],
+  // Clinical pathway (leads from the public screening, assessment, decision, consent, custody,
+  // procedure, adverse events). Clinical judgements — assessing, signing a decision, injecting,
+  // reviewing an adverse event — are the clinician's alone.
+  'lead:read': ['admin', 'clinician', 'coordinator'],
+  'lead:write': ['admin', 'coordinator'],
+  'assessment:read': ['admin', 'clinician', 'coordinator'],
+  'assessment:write': ['clinician'],
+  'decision:sign': ['clinician'],
+  'consent:read': ['admin', 'clinician', 'coordinator', 'lab'],
+  'consent:write': ['admin', 'clinician', 'coordinator'],
+  'consent-template:manage': ['admin'],
+  'instructions:send': ['admin', 'clinician', 'coordinator'],
+  'custody:read': ['admin', 'clinician', 'lab', 'coordinator'],
+  'custody:write': ['clinician', 'lab'],
+  'procedure:read': ['admin', 'clinician', 'lab', 'coordinator'],
+  'procedure:write': ['clinician'],
+  'adverse-event:read': ['admin', 'clinician', 'coordinator'],
+  'adverse-event:write': ['admin', 'clinician', 'coordinator'],
+  'adverse-event:review': ['clinician'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -4,7 +4,6 @@ import {
   findPrpSystem,
   parseAnalyserLine,
   prefillFromProtocol,
-  PRODUCT_AGE_LIMIT_HOURS_DEFAULT,
   protocolLabel,
   rpmFromRcf,
   ScienceInputError,
@@ -37,6 +36,7 @@ import { inTransaction, type Trx } from './db-helpers.js';
 import { ServiceError, notFound } from './errors.js';
 import { newId } from './ids.js';
 import { assertCan } from './permissions.js';
+import { loadPathwaySettings } from './pathway-settings.js';
 import { invalidAll, loadProtocol, toScienceProtocol, type ProtocolVersionView, type StaffRef } from './protocols.js';
 
 type PreparationRow = Selectable<PreparationTable>;
@@ -146,11 +146,11 @@ export interface PreparationView {
 
 /**
  * The longest a product may wait from draw to injection before the record warns. The one place
- * the limit is read: the default is 4 h (Wilson & Fortier 2018, Am J Orthop); a clinic setting
- * can replace it here later without touching any caller.
+ * the limit is read: the default is 4 h (Wilson & Fortier 2018, Am J Orthop); the clinic may set
+ * its own in the pathway settings, which the bedside check uses too.
  */
-export async function productAgeLimitHours(_trx: Trx, _clinicId: string): Promise<number> {
-  return PRODUCT_AGE_LIMIT_HOURS_DEFAULT;
+export async function productAgeLimitHours(trx: Trx, clinicId: string): Promise<number> {
+  return (await loadPathwaySettings(trx, clinicId)).productAgeLimitHours;
 }
 
 // ---------------------------------------------------------------------------------------------
