@@ -58,13 +58,15 @@ function isProblem(value: unknown): value is Problem {
 
 async function request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json, application/problem+json' };
-  if (options.body !== undefined) headers['content-type'] = 'application/json';
+  // A FormData body (file upload) sets its own multipart content type and boundary.
+  const form = options.body instanceof FormData ? options.body : undefined;
+  if (options.body !== undefined && !form) headers['content-type'] = 'application/json';
   if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
   let response: Response;
   try {
     response = await fetch(apiUrl(path, options.query), {
       method, headers, credentials: 'same-origin', signal: options.signal,
-      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+      body: form ?? (options.body === undefined ? undefined : JSON.stringify(options.body)),
     });
   } catch (error) {
     if (options.signal?.aborted) throw error;
@@ -89,6 +91,10 @@ export const api = {
   get: <T>(path: string, query?: Query, signal?: AbortSignal, anonymous?: boolean) => request<T>('GET', path, { query, signal, anonymous }),
   post: <T>(path: string, body: unknown = {}, anonymous?: boolean) => request<T>('POST', path, { body, anonymous }),
   patch: <T>(path: string, body: unknown) => request<T>('PATCH', path, { body }),
+  put: <T>(path: string, body: unknown) => request<T>('PUT', path, { body }),
+  delete: <T = void>(path: string) => request<T>('DELETE', path),
+  /** multipart/form-data (the article cover upload). */
+  upload: <T>(path: string, form: FormData) => request<T>('PUT', path, { body: form }),
 };
 
 /** True for the error an aborted fetch throws (a newer search replaced an older one). */

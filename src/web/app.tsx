@@ -1,8 +1,13 @@
-import type { ReactElement } from 'react';
+import { Suspense, lazy, type ReactElement } from 'react';
 import { Navigate, Route, Routes, useLocation, useSearchParams } from 'react-router';
 import { Layout } from './components/layout.js';
 import { Loading } from './components/status.js';
+import { ArticleEditorPage } from './pages/article-editor.js';
+import { ArticleListPage } from './pages/article-list.js';
+import { ArticleRevisionsPage } from './pages/article-revisions.js';
 import { AuditPage } from './pages/audit.js';
+import { AuthorProfilePage } from './pages/author-profile.js';
+import { CommentsPage } from './pages/comments.js';
 import { LoginPage } from './pages/login.js';
 import { NotAllowedPage, NotFoundPage } from './pages/not-found.js';
 import { OutboxPage } from './pages/outbox.js';
@@ -15,6 +20,18 @@ import { StaffPage } from './pages/staff.js';
 import { loginUrlFor, safeNext } from './navigation.js';
 import { useSession } from './session.js';
 import type { Permission } from './types.js';
+
+// The lab screens carry the science library; they load when first opened, not with every page.
+const PreparationPage = lazy(() => import('./pages/preparation.js').then((m) => ({ default: m.PreparationPage })));
+const ProtocolsPage = lazy(() => import('./pages/protocols.js').then((m) => ({ default: m.ProtocolsPage })));
+// The outcome screens carry the questionnaire and responder code of the science library: loaded when first opened.
+const EpisodeFollowUpPage = lazy(() => import('./pages/episode-follow-up.js').then((m) => ({ default: m.EpisodeFollowUpPage })));
+const OutcomesPage = lazy(() => import('./pages/outcomes.js').then((m) => ({ default: m.OutcomesPage })));
+const FollowUpWorklistPage = lazy(() => import('./pages/follow-up-worklist.js').then((m) => ({ default: m.FollowUpWorklistPage })));
+const OutcomeSettingsPage = lazy(() => import('./pages/outcome-settings.js').then((m) => ({ default: m.OutcomeSettingsPage })));
+// The pathway screens carry the injection and assessment code of the science library: loaded when first opened.
+const EpisodePathwayPage = lazy(() => import('./pages/episode-pathway.js').then((m) => ({ default: m.EpisodePathwayPage })));
+const later = (page: ReactElement) => <Suspense fallback={<Loading />}>{page}</Suspense>;
 
 /**
  * Which screens exist depends on the state of the installation and the session: setup until an
@@ -57,6 +74,20 @@ export function App() {
         <Route path="/patients" element={guard('patient:read', <PatientListPage />)} />
         <Route path="/patients/new" element={guard('patient:write', <PatientNewPage />)} />
         <Route path="/patients/:id" element={guard('patient:read', <PatientDetailPage />)} />
+        <Route path="/preparations/new" element={guard('preparation:write', later(<PreparationPage />))} />
+        <Route path="/preparations/:id" element={guard('preparation:read', later(<PreparationPage />))} />
+        <Route path="/protocols" element={guard('preparation:read', later(<ProtocolsPage />))} />
+        <Route path="/articles" element={guard('article:write', <ArticleListPage />)} />
+        <Route path="/articles/new" element={guard('article:write', <ArticleEditorPage />)} />
+        <Route path="/articles/:id" element={guard('article:write', <ArticleEditorPage />)} />
+        <Route path="/articles/:id/revisions" element={guard('article:write', <ArticleRevisionsPage />)} />
+        <Route path="/author-profile" element={guard('article:write', <AuthorProfilePage />)} />
+        <Route path="/comments" element={guard('comment:moderate', <CommentsPage />)} />
+        <Route path="/episodes/:id" element={guard('episode:read', later(<EpisodePathwayPage />))} />
+        <Route path="/episodes/:id/follow-up" element={guard('outcome:read', later(<EpisodeFollowUpPage />))} />
+        <Route path="/outcomes" element={guard('outcome:read', later(<OutcomesPage />))} />
+        <Route path="/follow-up" element={guard('outcome:read', later(<FollowUpWorklistPage />))} />
+        <Route path="/outcome-settings" element={guard('outcome:read', later(<OutcomeSettingsPage />))} />
         <Route path="/staff" element={guard('staff:manage', <StaffPage />)} />
         <Route path="/audit" element={guard('audit:read', <AuditPage />)} />
         <Route path="/outbox" element={guard('outbox:read', <OutboxPage />)} />

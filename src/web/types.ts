@@ -46,3 +46,14 @@ export interface Problem {
   duplicates?: PatientSummary[];
   [extension: string]: unknown;
 }
+
+// Preparations, protocols and the PRP systems catalogue (the lab screen and protocols admin).
+export type { PreparationView, ComputedView } from '../services/preparations.js';
+export type { ProtocolView, ProtocolVersionView, ProtocolSpec } from '../services/protocols.js';
+import type { PrpSource, PrpSystem } from '../science/prp-systems.js';
+
+/** GET /api/v1/prp-systems */
+export interface PrpCatalogue {
+  systems: PrpSystem[];
+  sources: Record<string, PrpSource>;
+}

@@ -6,11 +6,12 @@ import { DataTable } from './data-table.js';
 export const ACTION_LABELS: Record<string, string> = {
   create: 'Created', read: 'Viewed', update: 'Changed', delete: 'Deleted', search: 'Searched', export: 'Exported',
   login: 'Signed in', 'login-failed': 'Sign-in failed', logout: 'Signed out',
-  'password-reset-requested': 'Reset requested', 'password-reset': 'Password reset',
+  'password-reset-requested': 'Reset requested', 'password-reset': 'Password reset', recompute: 'Recomputed',
 };
 
 export const ENTITY_LABELS: Record<string, string> = {
   patient: 'Patient', episode: 'Episode', staff_user: 'Staff account', clinic: 'Clinic', audit_event: 'Audit trail',
+  preparation: 'Preparation', protocol: 'Protocol',
 };
 
 /** `{ fields: ['phone', 'email'], status: 'closed' }` → `fields: phone, email · status: closed` */

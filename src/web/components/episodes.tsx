@@ -1,4 +1,5 @@
 import { useState, type FormEvent } from 'react';
+import { Link } from 'react-router';
 import { announce } from '../announce.js';
 import { api } from '../api.js';
 import { EPISODE_STATUS_LABELS, formatDate, todayIso } from '../format.js';
@@ -8,6 +9,7 @@ import type { EpisodeStatus, EpisodeView, Problem } from '../types.js';
 import { DataTable } from './data-table.js';
 import { ErrorSummary, Notice } from './error-summary.js';
 import { SelectField, TextAreaField, TextField } from './field.js';
+import { EpisodePreparations } from './preparations.js';
 import { Badge } from './status.js';
 
 const EPISODE_FIELDS: Record<string, FieldInfo> = {
@@ -75,11 +77,19 @@ export function Episodes({ patientId, episodes, onChanged }: Props) {
         rowKey={(e) => e.id}
         empty="No episode of care yet."
         columns={[
-          { header: 'Indication', rowHeader: true, cell: (e) => <>{labelOf(e.indication)}{e.notes && <div className="muted small">{e.notes}</div>}</> },
+          { header: 'Indication', rowHeader: true, cell: (e) => <><Link to={`/episodes/${e.id}`}>{labelOf(e.indication)}</Link>{e.notes && <div className="muted small">{e.notes}</div>}</> },
           { header: 'ICD-10', cell: (e) => <span className="mono">{e.icd10Code}</span> },
           { header: 'Status', cell: (e) => <Badge tone={STATUS_TONE[e.status]}>{EPISODE_STATUS_LABELS[e.status]}</Badge> },
           { header: 'Opened', cell: (e) => formatDate(e.openedOn), className: 'nowrap' },
           { header: 'Closed', cell: (e) => formatDate(e.closedOn), className: 'nowrap' },
+          ...(can('outcome:read') ? [{
+            header: 'Procedure',
+            className: 'nowrap',
+            cell: (e: EpisodeView) => (
+              <>{e.plannedProcedureOn ? formatDate(e.plannedProcedureOn) : <span className="muted">Not planned</span>}{' '}
+                <Link to={`/episodes/${e.id}/follow-up`} aria-label={`Follow-up: ${labelOf(e.indication)}`}>Follow-up</Link></>
+            ),
+          }] : []),
           ...(writable ? [{
             header: 'Actions',
             className: 'actions-cell',
@@ -98,6 +108,7 @@ export function Episodes({ patientId, episodes, onChanged }: Props) {
           }] : []),
         ]}
       />
+      {can('preparation:read') && episodes.map((e) => <EpisodePreparations key={e.id} episode={e} label={labelOf(e.indication)} />)}
     </section>
   );
 }

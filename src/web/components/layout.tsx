@@ -2,9 +2,15 @@ import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { NavLink, Outlet, useLocation } from 'react-router';
 import { useSession } from '../session.js';
 import type { Permission } from '../types.js';
+import { PendingCommentsBadge } from './pending-comments.js';
 
-const NAV: { to: string; label: string; permission: Permission }[] = [
+const NAV: { to: string; label: string; permission: Permission; badge?: () => ReactNode }[] = [
   { to: '/patients', label: 'Patients', permission: 'patient:read' },
+  { to: '/protocols', label: 'Protocols', permission: 'preparation:read' },
+  { to: '/outcomes', label: 'Outcomes', permission: 'outcome:read' },
+  { to: '/follow-up', label: 'Follow-up', permission: 'outcome:read' },
+  { to: '/articles', label: 'Articles', permission: 'article:write' },
+  { to: '/comments', label: 'Comments', permission: 'comment:moderate', badge: () => <PendingCommentsBadge /> },
   { to: '/staff', label: 'Staff', permission: 'staff:manage' },
   { to: '/audit', label: 'Audit', permission: 'audit:read' },
   { to: '/outbox', label: 'Outbox', permission: 'outbox:read' },
@@ -62,7 +68,7 @@ export function Layout() {
               <ul className="nav-list">
                 {items.map((item) => (
                   <li key={item.to}>
-                    <NavLink to={item.to} className="nav-link">{item.label}</NavLink>
+                    <NavLink to={item.to} className="nav-link">{item.label}{item.badge?.()}</NavLink>
                   </li>
                 ))}
               </ul>

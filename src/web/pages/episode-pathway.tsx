@@ -1,0 +1,96 @@
+import { useState } from 'react';
+import { Link, useParams } from 'react-router';
+import { api } from '../api.js';
+import { BedsideCheck } from '../components/bedside-check.js';
+import { CustodyPanel } from '../components/custody-panel.js';
+import { InjectionForm } from '../components/injection-form.js';
+import { PageHeader } from '../components/layout.js';
+import { PathwayTimeline } from '../components/pathway-timeline.js';
+import { Notice } from '../components/error-summary.js';
+import { LoadError, Loading } from '../components/status.js';
+import { formatDate, formatInstant } from '../format.js';
+import { useLoad, useTitle } from '../hooks.js';
+import { useSession } from '../session.js';
+import type { EpisodeTimeline, ProcedureView, SpecimenView } from '../pathway-types.js';
+import '../pathway.css';
+
+/**
+ * One episode's clinical pathway: every step with its state, who and when, and the bedside
+ * screens of the chain of custody — the draw and its label, the lab's steps, the identity check
+ * before the injection, and the injection record.
+ */
+export function EpisodePathwayPage() {
+  const { id = '' } = useParams();
+  const { can } = useSession();
+  const [version, setVersion] = useState(0);
+  const changed = () => setVersion((v) => v + 1);
+  const timeline = useLoad((signal) => api.get<EpisodeTimeline>(`/episodes/${id}/timeline`, undefined, signal), [id, version]);
+  const specimens = useLoad((signal) => (can('custody:read') ? api.get<SpecimenView[]>(`/episodes/${id}/specimens`, undefined, signal) : Promise.resolve([])), [id, version]);
+  const procedures = useLoad((signal) => (can('procedure:read') ? api.get<ProcedureView[]>(`/episodes/${id}/procedures`, undefined, signal) : Promise.resolve([])), [id, version]);
+  useTitle('Episode pathway');
+
+  const t = timeline.data;
+  if (timeline.error) {
+    return (
+      <>
+        <PageHeader title={timeline.error.status === 404 ? 'Episode not found' : 'Episode pathway'} eyebrow={<Link to="/patients">Patients</Link>} />
+        <LoadError problem={timeline.error} onRetry={timeline.error.status === 404 ? undefined : timeline.reload} />
+      </>
+    );
+  }
+  if (!t) return <><PageHeader title="Episode pathway" eyebrow={<Link to="/patients">Patients</Link>} /><Loading label="Loading the pathway…" /></>;
+
+  const list = specimens.data ?? [];
+  const live = list.filter((s) => s.status !== 'injected' && s.status !== 'discarded');
+  const verified = list.filter((s) => s.status === 'verified').at(-1);
+  const done = procedures.data ?? [];
+
+  return (
+    <>
+      <PageHeader title={`Pathway: ${t.patient.familyName}, ${t.patient.givenName}`} eyebrow={<Link to={`/patients/${t.patient.id}`}>Patient record</Link>} />
+      <p className="page-subtitle">
+        <span>MRN <span className="mono">{t.patient.mrn}</span></span>
+        <span>Born {formatDate(t.patient.birthDate)}</span>
+        <span>Episode opened {formatDate(t.episode.openedOn)}</span>
+        <span>Procedure {t.episode.plannedProcedureOn ? formatDate(t.episode.plannedProcedureOn) : 'not planned'}</span>
+      </p>
+      <div className="pathway-layout">
+        <section className="panel" aria-labelledby="steps-title">
+          <div className="panel-header"><h2 id="steps-title" className="panel-title">Steps</h2></div>
+          <div className="panel-body"><PathwayTimeline episodeId={id} steps={t.steps} /></div>
+        </section>
+
+        {can('custody:write') && (
+          <section className="panel" id="bedside" aria-labelledby="bedside-title">
+            <div className="panel-header"><h2 id="bedside-title" className="panel-title">Bedside identity check</h2></div>
+            <div className="panel-body">
+              {live.length > 0 || verified
+                ? <BedsideCheck episodeId={id} onChanged={changed} />
+                : <p className="muted">No product is waiting for the bedside check.</p>}
+            </div>
+          </section>
+        )}
+
+        {can('procedure:read') && (
+          <section className="panel" id="injection" aria-labelledby="injection-title">
+            <div className="panel-header"><h2 id="injection-title" className="panel-title">Injection <span className="count">{done.length}</span></h2></div>
+            <div className="panel-body">
+              {done.map((p) => (
+                <Notice key={p.id} kind="success">
+                  <strong>Injected {formatInstant(p.performedAt)}</strong>{p.performedBy ? ` by ${p.performedBy.displayName}` : ''}: {p.totalVolumeMl} mL of {p.prpAvailableMl} mL to {p.targets.length} target(s).
+                  {p.warnings.length > 0 && <ul>{p.warnings.map((w) => <li key={w.code}>{w.message}</li>)}</ul>}
+                </Notice>
+              ))}
+              {verified && can('procedure:write')
+                ? <InjectionForm key={verified.id} episodeId={id} specimen={verified} onRecorded={changed} />
+                : done.length === 0 && <p className="muted">The injection is recorded after a passed bedside check.</p>}
+            </div>
+          </section>
+        )}
+
+        {can('custody:read') && <CustodyPanel episodeId={id} specimens={list} onChanged={changed} />}
+        {specimens.error && <LoadError problem={specimens.error} onRetry={specimens.reload} />}
+      </div>
+    </>
+  );
+}
