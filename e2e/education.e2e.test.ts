@@ -1,19 +1,15 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { FastifyInstance } from 'fastify';
-import { chromium, type Browser, type BrowserContext, type Page, type Response } from 'playwright-core';
+import type { Browser, BrowserContext, Page, Response } from 'playwright-core';
 import Parser from 'rss-parser';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeArticle } from '../src/http/testing/education.js';
 import { TestClient, setUpClinic } from '../src/http/testing/test-server.js';
-import { createServer } from '../src/server.js';
 import type { Services } from '../src/services/context.js';
 import { MIN_SECONDS_TO_COMMENT } from '../src/services/visitors.js';
-import { openStore, type Store } from '../src/store/db.js';
-import { migrateToLatest } from '../src/store/migrate.js';
+import type { Store } from '../src/store/db.js';
+import { DESKTOP, PHONE, launchBrowser, newContext as openContext, screenshotDir, shoot as shootTo, startServer, type E2eServer } from './harness.js';
 
 /**
  * Patient education end to end: a clinician writes an article in the staff app (Markdown with a
@@ -24,12 +20,7 @@ import { migrateToLatest } from '../src/store/migrate.js';
  * to e2e/artifacts (docs/screenshots with AUTOLOG_SCREENSHOTS=1), and the page's weight is measured.
  */
 
-const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const webDir = path.join(repo, 'dist', 'web');
-const screenshots = process.env.AUTOLOG_SCREENSHOTS === '1' ? path.join(repo, 'docs', 'screenshots') : path.join(repo, 'e2e', 'artifacts');
 
-const DESKTOP = { width: 1280, height: 800 };
-const PHONE = { width: 390, height: 844 };
 const CLINICIAN = { name: 'Dr Maya Okafor', email: 'maya@harbour-spine.test', password: 'lumbar river granite 9' };
 const REVIEWED_ON = new Date(Date.now() - 3 * 86_400_000).toISOString().slice(0, 10);
 
@@ -56,10 +47,9 @@ const ARTICLE = {
 };
 const SCRIPT_COMMENT = 'Does this hurt? <script>alert(1)</script> and <img src=x onerror=alert(1)> — asking for my back.';
 
-let tmp: string;
+let server: E2eServer;
 let store: Store;
 let services: Services;
-let app: FastifyInstance;
 let browser: Browser;
 let baseUrl: string;
 let admin: TestClient;
@@ -68,15 +58,9 @@ let articleUrl: string;
 let articleId: string;
 
 beforeAll(async () => {
-  if (!fs.existsSync(path.join(webDir, 'index.html'))) {
-    throw new Error(`The staff app is not built (${webDir} has no index.html). Run \`npm run build:web\` first.`);
-  }
-  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'autolog-e2e-edu-'));
-  store = openStore(path.join(tmp, 'e2e.db'));
-  await migrateToLatest(store);
-  services = { store, config: { publicUrl: 'http://127.0.0.1', smtpUrl: undefined, secureCookies: false, dataDir: path.join(tmp, 'data') } };
-  app = await createServer({ services, webDir });
-  baseUrl = await app.listen({ port: 0, host: '127.0.0.1' });
+  server = await startServer();
+  ({ store, services, baseUrl } = server);
+  const { app } = server;
   // Canonical links, Open Graph images and feeds use the address the browser really uses.
   services.config.publicUrl = baseUrl;
 
@@ -87,31 +71,16 @@ beforeAll(async () => {
   // A draft that must never appear on the site, in the feeds or in the sitemap.
   draftSlug = (await writeArticle(admin, { slug: 'unpublished-draft-on-facet-joints', title: 'Unpublished draft on facet joints' })).slug;
 
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
-  fs.mkdirSync(screenshots, { recursive: true });
+  browser = await launchBrowser();
 });
 
 afterAll(async () => {
   await browser?.close();
-  await app?.close();
-  await store?.close();
-  if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+  await server?.close();
 });
 
-async function newContext(viewport: { width: number; height: number }, javaScriptEnabled = true): Promise<BrowserContext> {
-  const context = await browser.newContext({ viewport, javaScriptEnabled, locale: 'en-GB', timezoneId: 'Europe/London', reducedMotion: 'reduce' });
-  context.setDefaultTimeout(10_000);
-  return context;
-}
-
-async function shoot(page: Page, name: string, fullPage = false): Promise<void> {
-  await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
-  await page.screenshot({ path: path.join(screenshots, name), animations: 'disabled', fullPage });
-}
+const newContext = (viewport: { width: number; height: number }, javaScriptEnabled = true): Promise<BrowserContext> => openContext(browser, viewport, { javaScriptEnabled });
+const shoot = (page: Page, name: string, fullPage = false): Promise<void> => shootTo(page, name, { fullPage });
 
 /** A cover picture as a clinic would upload one: a PNG from a drawing (stylised vertebrae and discs). */
 function coverPng(): Promise<Buffer> {
@@ -412,8 +381,7 @@ describe('patient education', () => {
       await context.close();
     }
     console.log(`article page weight (bytes on the wire, compressed): ${JSON.stringify(weights)}`);
-    fs.mkdirSync(path.join(repo, 'e2e', 'artifacts'), { recursive: true });
-    fs.writeFileSync(path.join(repo, 'e2e', 'artifacts', 'article-weight.json'), `${JSON.stringify(weights, null, 2)}\n`);
+    fs.writeFileSync(path.join(screenshotDir, 'article-weight.json'), `${JSON.stringify(weights, null, 2)}\n`);
   });
 
   it('on a phone: the editor and the moderation queue fit the screen', async () => {

@@ -1,13 +1,7 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { FastifyInstance } from 'fastify';
-import { chromium, type APIRequestContext, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import type { APIRequestContext, Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createServer } from '../src/server.js';
-import { openStore, type Store } from '../src/store/db.js';
-import { migrateToLatest } from '../src/store/migrate.js';
+import type { Store } from '../src/store/db.js';
+import { DESKTOP, PHONE, launchBrowser, newContext as openContext, shoot, startServer, textOf, type E2eServer } from './harness.js';
 
 /**
  * The lab's journey in a real browser against the real server on a fresh SQLite file: a lab
@@ -17,64 +11,28 @@ import { migrateToLatest } from '../src/store/migrate.js';
  * printable report, and recomputes results stored by an older science version.
  */
 
-const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const webDir = path.join(repo, 'dist', 'web');
-// README screenshots are refreshed on request (AUTOLOG_SCREENSHOTS=1); otherwise they go to e2e/artifacts (ignored by git).
-const screenshots = process.env.AUTOLOG_SCREENSHOTS === '1' ? path.join(repo, 'docs', 'screenshots') : path.join(repo, 'e2e', 'artifacts');
-
-const DESKTOP = { width: 1280, height: 800 };
-const PHONE = { width: 390, height: 844 };
 const ADMIN = { clinicName: 'Harbour Spine Clinic', displayName: 'Ada Lindqvist', email: 'ada@harbour-spine.test', password: 'granite ferry lantern 42' };
 const LAB = { displayName: 'Lars Okafor', email: 'lars@harbour-spine.test', password: 'centrifuge tidal maple 9', role: 'lab' };
 const BASELINE_LINE = 'PLT 245 WBC 6.1 RBC 4.5 HCT 41';
 const PRP_LINE = 'PLT 1420 WBC 0.9 RBC 0.03 HCT 0.3 HGB 0.1';
 
-let tmp: string;
+let server: E2eServer;
 let store: Store;
-let app: FastifyInstance;
 let browser: Browser;
 let baseUrl: string;
 
 beforeAll(async () => {
-  if (!fs.existsSync(path.join(webDir, 'index.html'))) {
-    throw new Error(`The staff app is not built (${webDir} has no index.html). Run \`npm run build:web\` first.`);
-  }
-  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'autolog-lab-e2e-'));
-  store = openStore(path.join(tmp, 'e2e.db'));
-  await migrateToLatest(store);
-  app = await createServer({ services: { store, config: { publicUrl: 'http://127.0.0.1', smtpUrl: undefined, secureCookies: false, dataDir: tmp } }, webDir });
-  baseUrl = await app.listen({ port: 0, host: '127.0.0.1' });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
-  fs.mkdirSync(screenshots, { recursive: true });
+  server = await startServer();
+  ({ store, baseUrl } = server);
+  browser = await launchBrowser();
 });
 
 afterAll(async () => {
   await browser?.close();
-  await app?.close();
-  await store?.close();
-  if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+  await server?.close();
 });
 
-async function newContext(viewport: { width: number; height: number }): Promise<BrowserContext> {
-  const context = await browser.newContext({ viewport, locale: 'en-GB', timezoneId: 'Europe/London', reducedMotion: 'reduce', baseURL: baseUrl });
-  context.setDefaultTimeout(10_000);
-  return context;
-}
-
-async function shoot(page: Page, name: string, options: { fullPage?: boolean } = {}): Promise<void> {
-  // Let fonts settle and the caret not blink into the picture.
-  await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
-  await page.screenshot({ path: path.join(screenshots, name), animations: 'disabled', fullPage: options.fullPage ?? false });
-}
-
-async function textOf(locator: Locator): Promise<string> {
-  await locator.first().waitFor();
-  return (await locator.first().innerText()).replace(/\s+/g, ' ').trim();
-}
+const newContext = (viewport: { width: number; height: number }): Promise<BrowserContext> => openContext(browser, viewport, { baseURL: baseUrl });
 
 /** JSON through the API with the context's session cookie and CSRF token. */
 async function apiPost<T>(request: APIRequestContext, csrf: string, url: string, data: unknown): Promise<T> {
@@ -124,7 +82,7 @@ describe('lab screen', () => {
   });
 
   it('lets the lab write a double-spin protocol in × g, with rpm for its rotor, and a second version', async () => {
-    expect(await textOf(page.getByRole('navigation', { name: 'Main' }))).toBe('Patients Protocols');
+    expect(await textOf(page.getByRole('navigation', { name: 'Main' }))).toBe('Worklist Patients Protocols');
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Protocols' }).click();
     await page.getByRole('heading', { level: 1, name: 'Protocols' }).waitFor();
     // The catalogue marks values not checked against their source.

@@ -1,16 +1,10 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { FastifyInstance } from 'fastify';
-import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FollowUpScheduler } from '../src/jobs/follow-up-scheduler.js';
 import { ADMIN_PASSWORD, TestClient, setUpClinic } from '../src/http/testing/test-server.js';
-import { createServer } from '../src/server.js';
 import type { Services } from '../src/services/context.js';
-import { openStore, type Store } from '../src/store/db.js';
-import { migrateToLatest } from '../src/store/migrate.js';
+import type { Store } from '../src/store/db.js';
+import { DESKTOP, PHONE, launchBrowser, newContext as openContext, shoot, startServer, textOf, type E2eServer } from './harness.js';
 
 /**
  * Outcomes in the staff app, in a real browser against the real server on a fresh SQLite file:
@@ -21,18 +15,12 @@ import { migrateToLatest } from '../src/store/migrate.js';
  * worklist lists a patient without email and logs a call; a treatment failure is recorded.
  */
 
-const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const webDir = path.join(repo, 'dist', 'web');
-const screenshots = process.env.AUTOLOG_SCREENSHOTS === '1' ? path.join(repo, 'docs', 'screenshots') : path.join(repo, 'e2e', 'artifacts');
 
-const DESKTOP = { width: 1280, height: 800 };
-const PHONE = { width: 390, height: 844 };
 const COORDINATOR = { displayName: 'Cora Mensah', email: 'cora@harbour-spine.test', password: 'harbour lantern follow 7', role: 'coordinator' };
 const quiet = { info: () => {}, warn: () => {}, error: () => {} };
 
-let tmp: string;
+let server: E2eServer;
 let store: Store;
-let app: FastifyInstance;
 let browser: Browser;
 let baseUrl: string;
 let admin: TestClient;
@@ -43,47 +31,20 @@ function day(offset: number): string {
 }
 
 beforeAll(async () => {
-  if (!fs.existsSync(path.join(webDir, 'index.html'))) {
-    throw new Error(`The staff app is not built (${webDir} has no index.html). Run \`npm run build:web\` first.`);
-  }
-  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'autolog-outcomes-e2e-'));
-  store = openStore(path.join(tmp, 'e2e.db'));
-  await migrateToLatest(store);
-  services = { store, config: { publicUrl: 'http://127.0.0.1', smtpUrl: undefined, secureCookies: false, dataDir: tmp } };
-  app = await createServer({ services, webDir });
-  baseUrl = await app.listen({ port: 0, host: '127.0.0.1' });
+  server = await startServer();
+  ({ store, services, baseUrl } = server);
+  const { app } = server;
   admin = await setUpClinic(app);
   expect((await admin.post('/api/v1/staff', COORDINATOR)).statusCode).toBe(201);
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
-  fs.mkdirSync(screenshots, { recursive: true });
+  browser = await launchBrowser();
 });
 
 afterAll(async () => {
   await browser?.close();
-  await app?.close();
-  await store?.close();
-  if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+  await server?.close();
 });
 
-async function newContext(viewport: { width: number; height: number }): Promise<BrowserContext> {
-  const context = await browser.newContext({ viewport, locale: 'en-GB', timezoneId: 'Europe/London', reducedMotion: 'reduce', baseURL: baseUrl });
-  context.setDefaultTimeout(10_000);
-  return context;
-}
-
-async function shoot(page: Page, name: string, options: { fullPage?: boolean } = {}): Promise<void> {
-  await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
-  await page.screenshot({ path: path.join(screenshots, name), animations: 'disabled', fullPage: options.fullPage ?? false });
-}
-
-async function textOf(locator: Locator): Promise<string> {
-  await locator.first().waitFor();
-  return (await locator.first().innerText()).replace(/\s+/g, ' ').trim();
-}
+const newContext = (viewport: { width: number; height: number }): Promise<BrowserContext> => openContext(browser, viewport, { baseURL: baseUrl });
 
 async function signIn(page: Page, who = { email: COORDINATOR.email, password: COORDINATOR.password }): Promise<void> {
   await page.goto('/app/login');

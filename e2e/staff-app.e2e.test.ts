@@ -1,13 +1,7 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { FastifyInstance } from 'fastify';
-import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../src/http/app.js';
-import { openStore, type Store } from '../src/store/db.js';
-import { migrateToLatest } from '../src/store/migrate.js';
+import type { Store } from '../src/store/db.js';
+import { DESKTOP, PHONE, launchBrowser, newContext as openContext, shoot, startServer, textOf, type E2eServer } from './harness.js';
 
 /**
  * The staff app in a real browser against the real server on a fresh SQLite file: first-run
@@ -15,62 +9,26 @@ import { migrateToLatest } from '../src/store/migrate.js';
  * returning to the same page after signing in again. Screenshots for the docs are taken on the way.
  */
 
-const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const webDir = path.join(repo, 'dist', 'web');
-// README screenshots are refreshed on request (AUTOLOG_SCREENSHOTS=1); otherwise they go to e2e/artifacts (ignored by git).
-const screenshots = process.env.AUTOLOG_SCREENSHOTS === '1' ? path.join(repo, 'docs', 'screenshots') : path.join(repo, 'e2e', 'artifacts');
-
-const DESKTOP = { width: 1280, height: 800 };
-const PHONE = { width: 390, height: 844 };
 const ADMIN = { name: 'Ada Lindqvist', email: 'ada@harbour-spine.test', password: 'granite ferry lantern 42' };
 const GRACE = { mrn: 'HSC-000123', givenName: 'Grace', familyName: 'Hopper', birthDate: '1960-12-09' };
 
-let tmp: string;
+let server: E2eServer;
 let store: Store;
-let app: FastifyInstance;
 let browser: Browser;
 let baseUrl: string;
 
 beforeAll(async () => {
-  if (!fs.existsSync(path.join(webDir, 'index.html'))) {
-    throw new Error(`The staff app is not built (${webDir} has no index.html). Run \`npm run build:web\` first.`);
-  }
-  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'autolog-e2e-'));
-  store = openStore(path.join(tmp, 'e2e.db'));
-  await migrateToLatest(store);
-  app = await buildApp({ services: { store, config: { publicUrl: 'http://127.0.0.1', smtpUrl: undefined, secureCookies: false, dataDir: tmp } }, webDir });
-  baseUrl = await app.listen({ port: 0, host: '127.0.0.1' });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
-  fs.mkdirSync(screenshots, { recursive: true });
+  server = await startServer();
+  ({ store, baseUrl } = server);
+  browser = await launchBrowser();
 });
 
 afterAll(async () => {
   await browser?.close();
-  await app?.close();
-  await store?.close();
-  if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+  await server?.close();
 });
 
-async function newContext(viewport: { width: number; height: number }): Promise<BrowserContext> {
-  const context = await browser.newContext({ viewport, locale: 'en-GB', timezoneId: 'Europe/London', reducedMotion: 'reduce' });
-  context.setDefaultTimeout(10_000);
-  return context;
-}
-
-async function shoot(page: Page, name: string): Promise<void> {
-  // Let fonts settle and the caret not blink into the picture.
-  await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
-  await page.screenshot({ path: path.join(screenshots, name), animations: 'disabled' });
-}
-
-async function textOf(locator: Locator): Promise<string> {
-  await locator.first().waitFor();
-  return (await locator.first().innerText()).replace(/\s+/g, ' ').trim();
-}
+const newContext = (viewport: { width: number; height: number }): Promise<BrowserContext> => openContext(browser, viewport);
 
 /** Registers patients through the API from inside the signed-in page (cookie + CSRF token). */
 async function registerViaApi(page: Page, patients: Record<string, string>[]): Promise<void> {
@@ -103,7 +61,7 @@ describe('staff app', () => {
 
     await page.goto(`${baseUrl}/app/`);
     await page.waitForURL('**/app/setup');
-    expect(await page.title()).toBe('Set up Autolog · Autolog');
+    await expect.poll(() => page.title()).toBe('Set up Autolog · Autolog');
     // The time zone is taken from the browser.
     expect(await page.getByLabel('Time zone').inputValue()).toBe('Europe/London');
     await page.getByLabel('Clinic name').fill('Harbour Spine Clinic');
@@ -120,7 +78,7 @@ describe('staff app', () => {
     expect(banner).toContain(ADMIN.name);
     expect(banner).toContain('Administrator');
     const nav = await textOf(page.getByRole('navigation', { name: 'Main' }));
-    expect(nav).toBe('Patients Protocols Outcomes Follow-up Articles Comments Staff Audit Outbox');
+    expect(nav).toBe('Worklist Patients Leads Protocols Outcomes Follow-up Articles Comments Staff Audit Outbox');
   });
 
   it('registers a patient, finds them by search, and shows the "create" event in their history', async () => {
@@ -170,7 +128,7 @@ describe('staff app', () => {
     await matches.getByRole('link', { name: 'Hopper, Grace' }).click();
     await page.waitForURL(graceUrl);
     await page.getByRole('heading', { level: 1, name: 'Hopper, Grace' }).waitFor();
-    expect(await page.title()).toBe('Patient record · Autolog');
+    await expect.poll(() => page.title()).toBe('Patient record · Autolog');
 
     const history = page.getByRole('table', { name: 'Audit history' });
     await history.waitFor();
@@ -299,7 +257,7 @@ describe('staff app', () => {
     await ravi.getByLabel('Password').fill('tidal basin orchard 7');
     await ravi.getByRole('button', { name: 'Sign in', exact: true }).click();
     await ravi.waitForURL('**/app/patients');
-    expect(await textOf(ravi.getByRole('navigation', { name: 'Main' }))).toBe('Patients Protocols Outcomes Follow-up Articles Comments');
+    expect(await textOf(ravi.getByRole('navigation', { name: 'Main' }))).toBe('Worklist Patients Leads Protocols Outcomes Follow-up Articles Comments');
     expect(await textOf(ravi.getByRole('banner'))).toContain('Clinician');
     await ravi.goto(`${baseUrl}/app/audit`);
     await ravi.getByRole('heading', { level: 1, name: 'Not available for your role' }).waitFor();

@@ -1,15 +1,10 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import type { FastifyInstance } from 'fastify';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FollowUpScheduler } from '../src/jobs/follow-up-scheduler.js';
 import { TestClient, setUpClinic } from '../src/http/testing/test-server.js';
-import { createServer } from '../src/server.js';
 import type { Services } from '../src/services/context.js';
-import { openStore, type Store } from '../src/store/db.js';
-import { migrateToLatest } from '../src/store/migrate.js';
+import type { Store } from '../src/store/db.js';
+import { PHONE, launchBrowser, shoot, startServer, type E2eServer } from './harness.js';
 
 /**
  * The patient's side of follow-up in a real browser on a phone-sized screen: the invitation's
@@ -18,12 +13,10 @@ import { migrateToLatest } from '../src/store/migrate.js';
  * the change on their chart, and the staff summary API shows it.
  */
 
-const PHONE = { width: 390, height: 844 };
 const quiet = { info: () => {}, warn: () => {}, error: () => {} };
 
-let tmp: string;
+let server: E2eServer;
 let store: Store;
-let app: FastifyInstance;
 let browser: Browser;
 let baseUrl: string;
 let admin: TestClient;
@@ -34,25 +27,17 @@ function day(offset: number): string {
 }
 
 beforeAll(async () => {
-  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'autolog-survey-e2e-'));
-  store = openStore(path.join(tmp, 'e2e.db'));
-  await migrateToLatest(store);
-  services = { store, config: { publicUrl: 'http://127.0.0.1', smtpUrl: undefined, secureCookies: false, dataDir: tmp } };
-  app = await createServer({ services, webDir: undefined });
-  baseUrl = await app.listen({ port: 0, host: '127.0.0.1' });
+  // The survey pages need no staff app build.
+  server = await startServer({ staffApp: false });
+  ({ store, services, baseUrl } = server);
+  const { app } = server;
   admin = await setUpClinic(app);
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  browser = await launchBrowser();
 });
 
 afterAll(async () => {
   await browser?.close();
-  await app?.close();
-  await store?.close();
-  if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+  await server?.close();
 });
 
 async function latestLink(to: string): Promise<string> {
@@ -123,7 +108,7 @@ describe('patient survey on a phone', () => {
     expect(await heading(page)).toBe('Thank you, Grace');
     expect(await page.locator('svg desc').first().textContent()).toBe('Back pain: Baseline 8, 6 weeks 3.');
     expect(await page.locator('svg polyline').count()).toBeGreaterThan(0);
-    await page.screenshot({ path: path.join(tmp, 'survey-done.png'), fullPage: true });
+    await shoot(page, 'survey-done-phone.png', { fullPage: true });
     expect(scripts).toEqual([]);
     await context.close();
 

@@ -16,8 +16,9 @@ export const Sex = Type.Enum(['female', 'male', 'other', 'unknown']);
 
 /** `T | null` as one JSON-schema type list, so a validation error names one rule, not an anyOf. */
 export function Nullable<T extends TSchema>(schema: T) {
-  const s = schema as unknown as { type?: string; [k: string]: unknown };
-  return Type.Unsafe<Static<T> | null>({ ...s, type: [s.type ?? 'string', 'null'] });
+  const s = schema as unknown as { type?: string; enum?: unknown[]; [k: string]: unknown };
+  // An enum lists its values, so null must be listed too or `type` alone would not admit it.
+  return Type.Unsafe<Static<T> | null>({ ...s, type: [s.type ?? 'string', 'null'], ...(s.enum && { enum: [...s.enum, null] }) });
 }
 
 export const ProblemSchema = Type.Object({

@@ -31,6 +31,8 @@ const FollowUpWorklistPage = lazy(() => import('./pages/follow-up-worklist.js').
 const OutcomeSettingsPage = lazy(() => import('./pages/outcome-settings.js').then((m) => ({ default: m.OutcomeSettingsPage })));
 // The pathway screens carry the injection and assessment code of the science library: loaded when first opened.
 const EpisodePathwayPage = lazy(() => import('./pages/episode-pathway.js').then((m) => ({ default: m.EpisodePathwayPage })));
+const WorklistPage = lazy(() => import('./pages/worklist.js').then((m) => ({ default: m.WorklistPage })));
+const LeadsPage = lazy(() => import('./pages/leads.js').then((m) => ({ default: m.LeadsPage })));
 const later = (page: ReactElement) => <Suspense fallback={<Loading />}>{page}</Suspense>;
 
 /**
@@ -84,6 +86,8 @@ export function App() {
         <Route path="/author-profile" element={guard('article:write', <AuthorProfilePage />)} />
         <Route path="/comments" element={guard('comment:moderate', <CommentsPage />)} />
         <Route path="/episodes/:id" element={guard('episode:read', later(<EpisodePathwayPage />))} />
+        <Route path="/worklist" element={later(<WorklistPage />)} />
+        <Route path="/leads" element={guard('lead:read', later(<LeadsPage />))} />
         <Route path="/episodes/:id/follow-up" element={guard('outcome:read', later(<EpisodeFollowUpPage />))} />
         <Route path="/outcomes" element={guard('outcome:read', later(<OutcomesPage />))} />
         <Route path="/follow-up" element={guard('outcome:read', later(<FollowUpWorklistPage />))} />

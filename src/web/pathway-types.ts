@@ -11,3 +11,7 @@ export interface BedsideMismatch {
   field: string;
   message: string;
 }
+export type { ConsentView, TemplateView } from '../services/consents.js';
+export type { Worklist, WorklistSection, WorkItem, Alert } from '../services/pathway-overview.js';
+export type { AdverseEventView } from '../services/adverse-events.js';
+export type { LeadView } from '../services/leads.js';

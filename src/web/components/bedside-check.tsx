@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent, type ReactNode } from 'react';
 import { announce } from '../announce.js';
 import { api } from '../api.js';
 import { NO_ERRORS, formErrorsOf, problemOf, type FieldInfo, type FormErrors } from '../forms.js';
@@ -98,7 +98,7 @@ export function BedsideCheck({ episodeId, onChanged }: { episodeId: string; onCh
         <p className="do-not-inject-lead">The product and the patient do not match. The injection is blocked; this check was recorded and the clinic has been alerted.</p>
         <ul className="do-not-inject-list">
           {blocked.mismatches.length > 0
-            ? blocked.mismatches.map((m) => <li key={m.field}>{m.message}</li>)
+            ? blocked.mismatches.map((m) => <li key={m.field}>{keepCodesWhole(m.message)}</li>)
             : <li>{blocked.detail}</li>}
         </ul>
         <p>Set the product aside. Check the label and the wristband again before a new check.</p>
@@ -125,7 +125,7 @@ export function BedsideCheck({ episodeId, onChanged }: { episodeId: string; onCh
         <TextField
           id={fieldId('specimenCode')} label="Product code" hint="Scan the label on the PRP syringe, or type the code."
           value={code} onChange={(e) => setCode(e.target.value)} onKeyDown={next('mrn')} error={errors.fields.specimenCode}
-          inputClassName="mono scan-input" autoComplete="off" spellCheck={false} autoCapitalize="characters" autoFocus required
+          inputClassName="mono scan-input" autoComplete="off" spellCheck={false} autoCapitalize="characters" required
         />
         <TextField
           id={fieldId('mrn')} label="Wristband MRN" hint="Scan the patient’s wristband."
@@ -149,4 +149,10 @@ export function BedsideCheck({ episodeId, onChanged }: { episodeId: string; onCh
       </div>
     </form>
   );
+}
+
+/** Identifiers in a message (MRN HSC-004711, code 7K4Q9-XMD2W-T) kept on one line and set in the code font, so they are read whole. */
+function keepCodesWhole(message: string): ReactNode[] {
+  return message.split(/(\b[A-Za-z0-9]*\d[A-Za-z0-9]*(?:-[A-Za-z0-9]+)+\b|\b[A-Za-z]+-\d[A-Za-z0-9-]*\b|\d{4}-\d{2}-\d{2})/).map((part, i) =>
+    i % 2 === 1 ? <span key={i} className="scan-value">{part}</span> : part);
 }

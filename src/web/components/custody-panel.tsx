@@ -6,9 +6,10 @@ import { formatInstant } from '../format.js';
 import { NO_ERRORS, formErrorsOf, optional, problemOf, type FieldInfo, type FormErrors } from '../forms.js';
 import { useSession } from '../session.js';
 import type { SpecimenView } from '../pathway-types.js';
-import type { Problem } from '../types.js';
+import { useLoad } from '../hooks.js';
+import type { PreparationView, Problem } from '../types.js';
 import { ErrorSummary, Notice } from './error-summary.js';
-import { TextField } from './field.js';
+import { SelectField, TextField } from './field.js';
 import { Badge } from './status.js';
 
 const STATUS_LABELS: Record<string, string> = {
@@ -148,6 +149,9 @@ function StepForm({ specimen, kind, onDone }: { specimen: SpecimenView; kind: St
   const [errors, setErrors] = useState<FormErrors>(NO_ERRORS);
   const [busy, setBusy] = useState(false);
   const fieldId = (f: string) => `step-${specimen.id}-${f}`;
+  const { can } = useSession();
+  // The lab's preparation records of this episode, to link the product to the one it came from.
+  const preparations = useLoad((signal) => (kind === 'prepared' && can('preparation:read') ? api.get<PreparationView[]>(`/episodes/${specimen.episodeId}/preparations`, undefined, signal) : Promise.resolve([])), [specimen.episodeId, kind]);
 
   async function submit(event: FormEvent) {
     event.preventDefault();
@@ -172,7 +176,14 @@ function StepForm({ specimen, kind, onDone }: { specimen: SpecimenView; kind: St
       {kind === 'prepared' ? (
         <div className="form-grid">
           <TextField id={fieldId('prpVolumeMl')} label="PRP volume (mL)" type="number" inputMode="decimal" min={0} max={500} step="any" value={prp} onChange={(e) => setPrp(e.target.value)} error={errors.fields.prpVolumeMl} autoFocus />
-          <TextField id={fieldId('preparationId')} label="Preparation record" hint="The id of the lab's preparation record, if one was made." value={preparationId} onChange={(e) => setPreparationId(e.target.value)} error={errors.fields.preparationId} optional inputClassName="mono" spellCheck={false} autoComplete="off" />
+          <SelectField id={fieldId('preparationId')} label="Preparation record" hint="The lab’s record of this preparation, if one was made." value={preparationId} onChange={(e) => {
+            setPreparationId(e.target.value);
+            const chosen = preparations.data?.find((p) => p.id === e.target.value);
+            if (chosen?.prp.volumeMl && prp === '') setPrp(String(chosen.prp.volumeMl));
+          }} error={errors.fields.preparationId} optional>
+            <option value="">None</option>
+            {preparations.data?.map((p) => <option key={p.id} value={p.id}>{formatInstant(p.draw.drawnAt)}{p.protocol ? ` · ${p.protocol.name} v${p.protocol.version}` : ''}{p.prp.volumeMl ? ` · PRP ${p.prp.volumeMl} mL` : ''}</option>)}
+          </SelectField>
         </div>
       ) : (
         <TextField id={fieldId('reason')} label="Reason" value={reason} onChange={(e) => setReason(e.target.value)} error={errors.fields.reason} maxLength={1000} autoFocus />

@@ -4,8 +4,11 @@ import { useSession } from '../session.js';
 import type { Permission } from '../types.js';
 import { PendingCommentsBadge } from './pending-comments.js';
 
-const NAV: { to: string; label: string; permission: Permission; badge?: () => ReactNode }[] = [
+// `permission` undefined: every signed-in role (the worklist is per role).
+const NAV: { to: string; label: string; permission?: Permission; badge?: () => ReactNode }[] = [
+  { to: '/worklist', label: 'Worklist' },
   { to: '/patients', label: 'Patients', permission: 'patient:read' },
+  { to: '/leads', label: 'Leads', permission: 'lead:read' },
   { to: '/protocols', label: 'Protocols', permission: 'preparation:read' },
   { to: '/outcomes', label: 'Outcomes', permission: 'outcome:read' },
   { to: '/follow-up', label: 'Follow-up', permission: 'outcome:read' },
@@ -40,7 +43,7 @@ export function Layout() {
   }, [location.pathname]);
 
   if (!session) return null;
-  const items = NAV.filter((item) => can(item.permission));
+  const items = NAV.filter((item) => !item.permission || can(item.permission));
   return (
     <div className="shell">
       <a className="skip-link" href="#main">Skip to main content</a>

@@ -10,6 +10,8 @@ export const STEP_STATE_LABELS: Record<StepState, string> = {
 /** Where each step is worked on: a section of the episode page, another screen, or nowhere yet. */
 export function stepTarget(episodeId: string, step: TimelineStep): { to: string; external?: boolean } | undefined {
   switch (step.step) {
+    case 'assessment': return { to: '#assessment' };
+    case 'decision': return { to: '#decision' };
     case 'draw': return { to: '#custody' };
     case 'preparation': {
       const prep = step.refs.find((r) => r.type === 'preparation');
@@ -17,11 +19,9 @@ export function stepTarget(episodeId: string, step: TimelineStep): { to: string;
     }
     case 'verification': return { to: '#bedside' };
     case 'injection': return { to: '#injection' };
+    case 'adverse-events': return { to: '#adverse-events' };
     case 'follow-up': return { to: `/episodes/${episodeId}/follow-up` };
-    case 'consent': {
-      const consent = step.refs.find((r) => r.type === 'consent');
-      return consent ? { to: `/api/v1/consents/${consent.id}/print`, external: true } : undefined;
-    }
+    case 'consent': return { to: '#consent' };
     default: return undefined;
   }
 }

@@ -1,7 +1,10 @@
 import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { api } from '../api.js';
+import { AssessmentForm, DecisionForm, FindingList, type AssessmentRecord } from '../components/assessment-decision.js';
+import { AdverseEvents } from '../components/adverse-events.js';
 import { BedsideCheck } from '../components/bedside-check.js';
+import { ConsentPanel } from '../components/consent-signing.js';
 import { CustodyPanel } from '../components/custody-panel.js';
 import { InjectionForm } from '../components/injection-form.js';
 import { PageHeader } from '../components/layout.js';
@@ -11,6 +14,7 @@ import { LoadError, Loading } from '../components/status.js';
 import { formatDate, formatInstant } from '../format.js';
 import { useLoad, useTitle } from '../hooks.js';
 import { useSession } from '../session.js';
+import type { ContraindicationSettings } from '../../science/contraindications.js';
 import type { EpisodeTimeline, ProcedureView, SpecimenView } from '../pathway-types.js';
 import '../pathway.css';
 
@@ -27,6 +31,9 @@ export function EpisodePathwayPage() {
   const timeline = useLoad((signal) => api.get<EpisodeTimeline>(`/episodes/${id}/timeline`, undefined, signal), [id, version]);
   const specimens = useLoad((signal) => (can('custody:read') ? api.get<SpecimenView[]>(`/episodes/${id}/specimens`, undefined, signal) : Promise.resolve([])), [id, version]);
   const procedures = useLoad((signal) => (can('procedure:read') ? api.get<ProcedureView[]>(`/episodes/${id}/procedures`, undefined, signal) : Promise.resolve([])), [id, version]);
+  const settings = useLoad((signal) => (can('assessment:read') ? api.get<{ settings: ContraindicationSettings }>('/pathway-settings', undefined, signal).then((v) => v.settings) : Promise.resolve(undefined)), []);
+  const assessments = useLoad((signal) => (can('assessment:read') ? api.get<AssessmentRecord[]>(`/episodes/${id}/assessments`, undefined, signal) : Promise.resolve([])), [id, version]);
+  const [assessing, setAssessing] = useState(false);
   useTitle('Episode pathway');
 
   const t = timeline.data;
@@ -41,9 +48,10 @@ export function EpisodePathwayPage() {
   if (!t) return <><PageHeader title="Episode pathway" eyebrow={<Link to="/patients">Patients</Link>} /><Loading label="Loading the pathway…" /></>;
 
   const list = specimens.data ?? [];
-  const live = list.filter((s) => s.status !== 'injected' && s.status !== 'discarded');
+  const ready = list.some((s) => s.status === 'prepared');
   const verified = list.filter((s) => s.status === 'verified').at(-1);
   const done = procedures.data ?? [];
+  const latest = assessments.data?.[0]; // newest version first
 
   return (
     <>
@@ -60,11 +68,39 @@ export function EpisodePathwayPage() {
           <div className="panel-body"><PathwayTimeline episodeId={id} steps={t.steps} /></div>
         </section>
 
+        {can('assessment:read') && (
+          <section className="panel" id="assessment" aria-labelledby="assessment-title">
+            <div className="panel-header">
+              <h2 id="assessment-title" className="panel-title">Assessment</h2>
+              {can('assessment:write') && !assessing && <button type="button" className="button button-small" onClick={() => setAssessing(true)}>{latest ? 'New assessment version' : 'Assess'}</button>}
+            </div>
+            <div className="panel-body">
+              {assessing
+                ? <AssessmentForm episodeId={id} settings={settings.data} plannedDate={t.episode.plannedProcedureOn} onSaved={() => { setAssessing(false); changed(); }} />
+                : latest
+                  ? <>
+                      <p className="muted small">Version {latest.version}{latest.createdBy ? ` by ${latest.createdBy.displayName}` : ''}, {formatInstant(latest.createdAt)}.</p>
+                      {latest.evaluation && <FindingList result={latest.evaluation} />}
+                    </>
+                  : <p className="muted">Not assessed yet.</p>}
+            </div>
+          </section>
+        )}
+
+        {can('decision:sign') && latest && (
+          <section className="panel" id="decision" aria-labelledby="decision-title">
+            <div className="panel-header"><h2 id="decision-title" className="panel-title">Eligibility decision</h2></div>
+            <div className="panel-body"><DecisionForm key={latest.id} episodeId={id} assessment={latest} onSigned={changed} /></div>
+          </section>
+        )}
+
+        {can('consent:read') && <ConsentPanel key={version} episodeId={id} onChanged={changed} />}
+
         {can('custody:write') && (
           <section className="panel" id="bedside" aria-labelledby="bedside-title">
             <div className="panel-header"><h2 id="bedside-title" className="panel-title">Bedside identity check</h2></div>
             <div className="panel-body">
-              {live.length > 0 || verified
+              {ready || verified
                 ? <BedsideCheck episodeId={id} onChanged={changed} />
                 : <p className="muted">No product is waiting for the bedside check.</p>}
             </div>
@@ -87,6 +123,8 @@ export function EpisodePathwayPage() {
             </div>
           </section>
         )}
+
+        {can('adverse-event:read') && <AdverseEvents key={`ae-${version}`} episodeId={id} onChanged={changed} />}
 
         {can('custody:read') && <CustodyPanel episodeId={id} specimens={list} onChanged={changed} />}
         {specimens.error && <LoadError problem={specimens.error} onRetry={specimens.reload} />}

@@ -1,0 +1,349 @@
+import type { APIRequestContext, Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RED_FLAG_CODES, redFlagField } from '../src/science/index.js';
+import { assessmentBody, PROCEDURE_CONSENT, SVG_SIGNATURE } from '../src/http/testing/pathway.js';
+import type { Store } from '../src/store/db.js';
+import { DESKTOP, PHONE, launchBrowser, newContext as openContext, shoot as shootTo, startServer, type E2eServer } from './harness.js';
+
+/**
+ * The bedside in a real browser against the real server on a fresh SQLite file. Assessment,
+ * decision, consent, draw and preparation are made through the API; then a clinician opens the
+ * episode's pathway page, scans a product with the wrong wristband and is stopped by a DO NOT
+ * INJECT panel (nothing injected, the failed check audited), scans the right one, and records the
+ * injection against the PRP prepared.
+ */
+
+const ADMIN = { clinicName: 'Harbour Spine Clinic', displayName: 'Ada Lindqvist', email: 'ada@harbour-spine.test', password: 'granite ferry lantern 42' };
+const CLINICIAN = { displayName: 'Dr Priya Raman', email: 'priya@harbour-spine.test', password: 'needles patience fluoroscopy 7', role: 'clinician' };
+const PATIENT = { mrn: 'HSC-004711', givenName: 'Grace', familyName: 'Hopper', birthDate: '1960-12-09', sex: 'female' };
+
+let server: E2eServer;
+let store: Store;
+let browser: Browser;
+let baseUrl: string;
+
+beforeAll(async () => {
+  server = await startServer();
+  ({ store, baseUrl } = server);
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+const newContext = (viewport: { width: number; height: number }): Promise<BrowserContext> => openContext(browser, viewport, { baseURL: baseUrl });
+const shoot = (page: Page, name: string, fullPage = false): Promise<void> => shootTo(page, name, { fullPage });
+
+async function call<T>(request: APIRequestContext, csrf: string, method: 'GET' | 'POST', url: string, data?: unknown, status?: number): Promise<T> {
+  const res = method === 'GET' ? await request.get(url) : await request.post(url, { data, headers: { 'x-csrf-token': csrf } });
+  if (status !== undefined ? res.status() !== status : !res.ok()) throw new Error(`${method} ${url}: ${res.status()} ${await res.text()}`);
+  return (await res.json()) as T;
+}
+
+describe('bedside verification', () => {
+  let admin: BrowserContext;
+  let adminCsrf: string;
+  let clinician: BrowserContext;
+  let csrf: string;
+  let page: Page;
+  let episodeId: string;
+  let specimen: { id: string; code: string; displayCode: string };
+
+  beforeAll(async () => {
+    admin = await newContext(DESKTOP);
+    adminCsrf = (await call<{ csrfToken: string }>(admin.request, '', 'POST', '/api/v1/setup', { ...ADMIN, timeZone: 'Europe/London' })).csrfToken;
+    const patient = await call<{ id: string }>(admin.request, adminCsrf, 'POST', '/api/v1/patients', PATIENT);
+    episodeId = (await call<{ id: string }>(admin.request, adminCsrf, 'POST', `/api/v1/patients/${patient.id}/episodes`, { indication: 'degenerative-disc-disease' })).id;
+    await call(admin.request, adminCsrf, 'POST', '/api/v1/staff', CLINICIAN);
+    const template = await call<{ id: string }>(admin.request, adminCsrf, 'POST', '/api/v1/consent-templates', { kind: 'procedure', title: 'Consent to PRP injection for back pain', bodyMarkdown: PROCEDURE_CONSENT });
+
+    // The clinician signs in in the browser; the steps before the bedside go through the API with the same session.
+    clinician = await newContext(DESKTOP);
+    page = await clinician.newPage();
+    await page.goto('/app/login');
+    await page.getByLabel('Email').fill(CLINICIAN.email);
+    await page.getByLabel('Password').fill(CLINICIAN.password);
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await page.waitForURL('**/app/patients');
+    csrf = (await call<{ csrfToken: string }>(clinician.request, '', 'GET', '/api/v1/auth/session')).csrfToken;
+    const r = clinician.request;
+    const assessment = await call<{ id: string }>(r, csrf, 'POST', `/api/v1/episodes/${episodeId}/assessments`, assessmentBody(), 201);
+    await call(r, csrf, 'POST', `/api/v1/episodes/${episodeId}/decisions`, { assessmentId: assessment.id, outcome: 'eligible', rationale: 'Discogenic pain at L4/L5, concordant imaging.', password: CLINICIAN.password }, 201);
+    await call(r, csrf, 'POST', `/api/v1/episodes/${episodeId}/consents`, { templateId: template.id, signedName: 'Grace Hopper', signature: SVG_SIGNATURE }, 201);
+    specimen = await call(r, csrf, 'POST', `/api/v1/episodes/${episodeId}/specimens`, { drawVolumeMl: 27, tubeCount: 1 }, 201);
+    await call(r, csrf, 'POST', `/api/v1/specimens/${specimen.id}/events`, { type: 'centrifuged' }, 200);
+    await call(r, csrf, 'POST', `/api/v1/specimens/${specimen.id}/events`, { type: 'prepared', prpVolumeMl: 4 }, 200);
+  });
+
+  afterAll(async () => {
+    await clinician?.close();
+    await admin?.close();
+  });
+
+  it('shows the pathway from the episode row, with each step’s state, who and when', async () => {
+    await page.goto('/app/patients');
+    await page.getByRole('link', { name: /Hopper/ }).first().click();
+    await page.getByRole('heading', { level: 1, name: 'Hopper, Grace' }).waitFor();
+    await page.getByRole('table', { name: 'Episodes of care' }).getByRole('link', { name: /^Degenerative disc disease/ }).click();
+    await page.waitForURL(`**/app/episodes/${episodeId}`);
+    await page.getByRole('heading', { level: 1, name: 'Pathway: Hopper, Grace' }).waitFor();
+    const step = (code: string) => page.locator(`.pathway-step[data-step="${code}"]`);
+    expect(await step('decision').locator('.step-chip').innerText()).toBe('Done');
+    expect(await step('decision').innerText()).toContain(CLINICIAN.displayName);
+    expect(await step('preparation').locator('.step-chip').innerText()).toBe('Done');
+    expect(await step('verification').locator('.step-chip').innerText()).toBe('Pending');
+    expect(await step('injection').locator('.step-chip').innerText()).toBe('Pending');
+    await shoot(page, 'pathway-timeline-desktop.png', true);
+  });
+
+  it('blocks a product scanned against the wrong wristband: DO NOT INJECT, nothing injected, the failed check audited', async () => {
+    const form = page.getByRole('form', { name: 'Bedside identity check' });
+    // A keyboard-wedge scanner types the code and presses Enter: focus moves on, nothing is submitted.
+    await form.getByLabel('Product code').click();
+    await page.keyboard.type(specimen.code);
+    await page.keyboard.press('Enter');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('bedside-mrn');
+    await page.keyboard.type('HSC-004712');
+    await page.keyboard.press('Enter');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('bedside-birthDate');
+    await form.getByLabel('Birth date').fill(PATIENT.birthDate);
+    await form.getByRole('button', { name: 'Check identity' }).click();
+
+    const stop = page.getByRole('alert').filter({ hasText: 'DO NOT INJECT' });
+    await stop.waitFor();
+    expect(await page.evaluate(() => document.activeElement?.classList.contains('do-not-inject'))).toBe(true);
+    const text = await stop.innerText();
+    expect(text).toMatch(/wristband|MRN/i);
+    expect(await stop.locator('li').count()).toBeGreaterThan(0);
+    // Full width of its panel, and red.
+    const box = await stop.boundingBox();
+    const panel = await page.locator('#bedside .panel-body').boundingBox();
+    expect(box!.width).toBeGreaterThan(panel!.width - 60);
+    expect(await stop.evaluate((el) => getComputedStyle(el).backgroundColor)).toBe('rgb(180, 35, 24)');
+    await shoot(page, 'bedside-mismatch-desktop.png');
+    // The injection form is not offered, and the timeline shows the block.
+    expect(await page.getByRole('form', { name: 'Record the injection' }).count()).toBe(0);
+    await page.locator('.pathway-step[data-step="verification"] .step-chip', { hasText: 'Blocked' }).waitFor();
+
+    const procedures = await call<unknown[]>(clinician.request, csrf, 'GET', `/api/v1/episodes/${episodeId}/procedures`);
+    expect(procedures).toEqual([]);
+    const audit = await call<{ action: string; entityType: string; detail: { result?: string; mismatches?: string[] } | null }[]>(admin.request, adminCsrf, 'GET', '/api/v1/audit?entityType=bedside_verification');
+    expect(audit).toHaveLength(1);
+    expect(audit[0]!.detail?.result).toBe('failed');
+    expect(audit[0]!.detail?.mismatches?.length).toBeGreaterThan(0);
+    const specimenNow = await call<{ status: string }>(clinician.request, csrf, 'GET', `/api/v1/specimens/${specimen.id}`);
+    expect(specimenNow.status).toBe('prepared');
+  });
+
+  it('is readable on a phone', async () => {
+    await page.setViewportSize(PHONE);
+    await page.locator('.do-not-inject').scrollIntoViewIfNeeded();
+    await shoot(page, 'bedside-mismatch-phone.png');
+    const box = await page.locator('.do-not-inject').boundingBox();
+    expect(box!.x).toBeGreaterThanOrEqual(0);
+    expect(box!.x + box!.width).toBeLessThanOrEqual(PHONE.width);
+    await page.setViewportSize(DESKTOP);
+  });
+
+  it('passes the right wristband and records the injection against the PRP prepared', async () => {
+    await page.getByRole('button', { name: 'Start a new check' }).click();
+    const form = page.getByRole('form', { name: 'Bedside identity check' });
+    await form.getByLabel('Product code').fill(specimen.displayCode.toLowerCase());
+    await form.getByLabel('Wristband MRN').fill(PATIENT.mrn);
+    await form.getByLabel('Birth date').fill(PATIENT.birthDate);
+    await shoot(page, 'bedside-ready-desktop.png');
+    await form.getByRole('button', { name: 'Check identity' }).click();
+    await page.getByText('Check passed.').waitFor();
+    await page.locator('.pathway-step[data-step="verification"] .step-chip', { hasText: 'Done' }).waitFor();
+    await page.setViewportSize(PHONE);
+    await page.locator('#bedside').scrollIntoViewIfNeeded();
+    await shoot(page, 'bedside-passed-phone.png');
+    await page.setViewportSize(DESKTOP);
+
+    const injection = page.getByRole('form', { name: 'Record the injection' });
+    await injection.getByLabel('Image guidance').selectOption('fluoroscopy');
+    await injection.getByLabel('Target 1: structure').selectOption('intervertebral-disc');
+    await injection.getByLabel('Target 1: level').selectOption('L4/L5');
+    await injection.getByLabel('Target 1: volume in mL').fill('5');
+    await injection.getByText('more than was prepared').waitFor();
+    expect(await injection.getByRole('button', { name: 'Record injection' }).isDisabled()).toBe(true);
+    await injection.getByLabel('Target 1: volume in mL').fill('1.5');
+    await injection.getByText('1.5 mL of 4 mL available').waitFor();
+    await injection.getByLabel(/^Local anaesthetic agent/).fill('Lidocaine 1 %');
+    await injection.getByLabel(/^Local anaesthetic volume/).fill('2');
+    await shoot(page, 'injection-form-desktop.png');
+    await injection.getByRole('button', { name: 'Record injection' }).click();
+    await page.getByText(/Injected .* 1\.5 mL of 4 mL to 1 target/).waitFor();
+    await page.locator('.pathway-step[data-step="injection"] .step-chip', { hasText: 'Done' }).waitFor();
+    const procedures = await call<{ totalVolumeMl: number; specimenId: string }[]>(clinician.request, csrf, 'GET', `/api/v1/episodes/${episodeId}/procedures`);
+    expect(procedures).toHaveLength(1);
+    expect(procedures[0]).toMatchObject({ totalVolumeMl: 1.5, specimenId: specimen.id, imageGuidance: 'fluoroscopy', localAnaesthetic: { agent: 'Lidocaine 1 %', volumeMl: 2, mixedWithPrp: false }, immediateComplications: { none: true } });
+  });
+
+  it('records a draw, opens its label, and asks before a second patient’s product shares the centrifuge', async () => {
+    const r = clinician.request;
+    const template = (await call<{ id: string; kind: string; current: boolean }[]>(r, csrf, 'GET', '/api/v1/consent-templates')).find((t) => t.kind === 'procedure' && t.current)!;
+    const ready = async (p: { mrn: string; givenName: string; familyName: string }) => {
+      const patient = await call<{ id: string }>(admin.request, adminCsrf, 'POST', '/api/v1/patients', { ...p, birthDate: '1971-03-02', sex: 'male' }, 201);
+      const episode = await call<{ id: string }>(admin.request, adminCsrf, 'POST', `/api/v1/patients/${patient.id}/episodes`, { indication: 'degenerative-disc-disease' }, 201);
+      const assessment = await call<{ id: string }>(r, csrf, 'POST', `/api/v1/episodes/${episode.id}/assessments`, assessmentBody(), 201);
+      await call(r, csrf, 'POST', `/api/v1/episodes/${episode.id}/decisions`, { assessmentId: assessment.id, outcome: 'eligible', rationale: 'Discogenic pain.', password: CLINICIAN.password }, 201);
+      await call(r, csrf, 'POST', `/api/v1/episodes/${episode.id}/consents`, { templateId: template.id, signedName: `${p.givenName} ${p.familyName}`, signature: SVG_SIGNATURE }, 201);
+      return episode.id;
+    };
+    const other = await ready({ mrn: 'HSC-009001', givenName: 'Alan', familyName: 'Turing' });
+    const otherSpecimen = await call<{ id: string }>(r, csrf, 'POST', `/api/v1/episodes/${other}/specimens`, { drawVolumeMl: 27 }, 201);
+    await call(r, csrf, 'POST', `/api/v1/specimens/${otherSpecimen.id}/events`, { type: 'centrifuged' }, 200);
+    const mine = await ready({ mrn: 'HSC-009002', givenName: 'Edsger', familyName: 'Dijkstra' });
+
+    await page.goto(`/app/episodes/${mine}`);
+    await page.getByRole('heading', { level: 1, name: 'Pathway: Dijkstra, Edsger' }).waitFor();
+    const draw = page.getByRole('form', { name: 'Record the blood draw' });
+    await draw.getByLabel('Blood drawn (mL)').fill('27');
+    await draw.getByLabel('Tubes').fill('1');
+    await draw.getByRole('button', { name: 'Record draw' }).click();
+    const card = page.locator('.specimen-card');
+    await card.locator('.badge', { hasText: 'Drawn' }).waitFor();
+    const specimens = await call<{ id: string; status: string }[]>(r, csrf, 'GET', `/api/v1/episodes/${mine}/specimens`);
+    expect(specimens).toHaveLength(1);
+    expect(await card.getByRole('link', { name: 'Print label' }).getAttribute('href')).toBe(`/api/v1/specimens/${specimens[0]!.id}/label`);
+    expect(await card.getByRole('link', { name: 'Print label' }).getAttribute('target')).toBe('_blank');
+    const label = await r.get(`/api/v1/specimens/${specimens[0]!.id}/label`);
+    expect(label.status()).toBe(200);
+
+    await card.getByRole('button', { name: 'Centrifuged' }).click();
+    const warning = page.getByRole('alert').filter({ hasText: 'Separate run?' });
+    await warning.waitFor();
+    await shoot(page, 'custody-separate-run-desktop.png');
+    await warning.getByRole('button', { name: 'Yes, this is a separate centrifuge run' }).click();
+    await card.locator('.badge', { hasText: 'Centrifuged' }).waitFor();
+    await card.getByRole('button', { name: 'Prepared…' }).click();
+    const prepared = page.getByRole('form', { name: 'Record the preparation' });
+    await prepared.getByLabel('PRP volume (mL)').fill('4');
+    await prepared.getByRole('button', { name: 'Record preparation' }).click();
+    await card.locator('.badge', { hasText: 'Prepared' }).waitFor();
+    expect((await call<{ status: string; prpVolumeMl: number }>(r, csrf, 'GET', `/api/v1/specimens/${specimens[0]!.id}`))).toMatchObject({ status: 'prepared', prpVolumeMl: 4 });
+    await page.locator('.pathway-step[data-step="preparation"] .step-chip', { hasText: 'Done' }).waitFor();
+  });
+
+  it('assesses with live contraindications and signs the decision with the password', async () => {
+    const patient = await call<{ id: string }>(admin.request, adminCsrf, 'POST', '/api/v1/patients', { mrn: 'HSC-009003', givenName: 'Barbara', familyName: 'Liskov', birthDate: '1979-11-07', sex: 'female' }, 201);
+    const episode = await call<{ id: string }>(admin.request, adminCsrf, 'POST', `/api/v1/patients/${patient.id}/episodes`, { indication: 'degenerative-disc-disease' }, 201);
+    await page.goto(`/app/episodes/${episode.id}`);
+    await page.getByRole('heading', { level: 1, name: 'Pathway: Liskov, Barbara' }).waitFor();
+    await page.getByRole('button', { name: 'Assess' }).click();
+    const form = page.getByRole('form', { name: 'Assessment' });
+    await form.getByRole('checkbox', { name: /^Degenerative disc disease/ }).check();
+    await form.getByRole('checkbox', { name: 'L4/L5' }).check();
+    await form.getByLabel('Platelets (× 10³/µL)').fill('240');
+    await form.getByLabel('Haemoglobin (g/dL)').fill('13.5');
+    await form.getByLabel('Labs taken on').fill(new Date().toISOString().slice(0, 10));
+    await form.getByRole('checkbox', { name: 'Pregnant' }).check();
+    await form.locator('.live-findings').getByText('Absolute contraindications').waitFor();
+    await form.getByRole('checkbox', { name: 'Pregnant' }).uncheck();
+    await form.locator('.live-findings').getByText('No contraindication found.').waitFor();
+    await form.getByRole('button', { name: 'Add medicine' }).click();
+    await form.getByLabel('Medicine 1: name').fill('Ibuprofen');
+    await form.locator('.live-findings').getByText('Relative contraindications').waitFor();
+    await shoot(page, 'assessment-live-desktop.png');
+    await form.getByRole('button', { name: 'Save assessment' }).click();
+
+    const decision = page.getByRole('form', { name: 'Eligibility decision' });
+    await decision.getByText('Relative contraindications').waitFor();
+    await decision.getByRole('checkbox').first().check();
+    await decision.getByLabel('Decision').selectOption('eligible');
+    await decision.getByLabel('Rationale').fill('Discogenic pain at L4/L5; NSAID to be stopped before the procedure.');
+    await decision.getByLabel('Your password').fill('not my password');
+    await decision.getByRole('button', { name: 'Sign decision' }).click();
+    const passwordField = decision.getByLabel('Your password');
+    await expect.poll(() => passwordField.getAttribute('aria-invalid')).toBe('true');
+    await decision.getByLabel('Your password').fill(CLINICIAN.password);
+    await decision.getByRole('button', { name: 'Sign decision' }).click();
+    await page.locator('.pathway-step[data-step="decision"] .step-chip', { hasText: 'Done' }).waitFor();
+    const decisions = await call<{ outcome: string; acknowledgedFindings: string[] }[]>(clinician.request, csrf, 'GET', `/api/v1/episodes/${episode.id}/decisions`);
+    expect(decisions[0]).toMatchObject({ outcome: 'eligible', acknowledgedFindings: ['nsaid'] });
+  });
+
+  it('takes the procedure consent on a tablet: text, typed name, drawn signature, printable', async () => {
+    await page.setViewportSize({ width: 820, height: 1180 });
+    await page.getByRole('button', { name: 'Sign on this tablet' }).click();
+    const form = page.getByRole('form', { name: 'Sign the consent' });
+    await form.getByRole('heading', { name: /Consent to PRP injection for back pain/ }).waitFor();
+    expect(await form.locator('.consent-text h2').first().innerText()).toBe('What the procedure is');
+    await form.getByLabel('Your full name').fill('Barbara Liskov');
+    await form.getByRole('button', { name: 'I consent — sign' }).click();
+    await form.getByText('Sign in the box with a finger or stylus.').first().waitFor();
+    const pad = (await form.locator('canvas.signature-pad').boundingBox())!;
+    await page.mouse.move(pad.x + 20, pad.y + 120);
+    await page.mouse.down();
+    for (let x = 20; x < 300; x += 10) await page.mouse.move(pad.x + x, pad.y + 90 + Math.sin(x / 20) * 40);
+    await page.mouse.up();
+    await shoot(page, 'consent-tablet.png');
+    await form.getByRole('button', { name: 'I consent — sign' }).click();
+    const print = page.locator('#consent').getByRole('link', { name: 'Print' });
+    await print.waitFor();
+    await page.locator('.pathway-step[data-step="consent"] .step-chip', { hasText: 'Done' }).waitFor();
+    const res = await clinician.request.get((await print.getAttribute('href'))!);
+    expect(res.status()).toBe(200);
+    expect(await res.text()).toContain('Barbara Liskov');
+    await page.setViewportSize(DESKTOP);
+  });
+
+  it('pins the failed bedside check on the administrator’s worklist', async () => {
+    const adminPage = await admin.newPage();
+    await adminPage.goto('/app/worklist');
+    await adminPage.getByRole('heading', { level: 1, name: 'Worklist' }).waitFor();
+    const alerts = adminPage.getByRole('region', { name: /Alerts/ });
+    await alerts.getByText('Bedside identity check failed').waitFor();
+    await alerts.getByRole('link', { name: 'Hopper, Grace' }).waitFor();
+    await shoot(adminPage, 'worklist-admin-desktop.png', true);
+    await adminPage.close();
+  });
+
+  it('reports a serious adverse event, flags it, and clears the flag with a clinician’s review', async () => {
+    await page.goto(`/app/episodes/${episodeId}`);
+    await page.getByRole('heading', { level: 1, name: 'Pathway: Hopper, Grace' }).waitFor();
+    await page.getByRole('button', { name: 'Report an adverse event' }).click();
+    const form = page.getByRole('form', { name: 'Report an adverse event' });
+    await form.getByLabel('Category').selectOption('vasovagal');
+    await form.getByLabel('Severity').selectOption('severe');
+    await form.getByLabel('Relatedness').selectOption('probable');
+    await form.getByLabel('Outcome').selectOption('recovered');
+    await form.getByLabel('What happened').fill('Fainted ten minutes after the injection; recovered lying down.');
+    await form.getByRole('button', { name: 'Report' }).click();
+    const section = page.locator('#adverse-events');
+    await section.getByText('Serious — awaiting review').waitFor();
+    await section.getByLabel('Review note').fill('Reviewed: vasovagal, no further action.');
+    await section.getByRole('button', { name: 'Record review' }).click();
+    await section.getByText(/Reviewed .*no further action/).waitFor();
+    expect(await section.getByText('Serious — awaiting review').count()).toBe(0);
+    const events = await call<{ flagged: boolean; reviewedAt: string | null }[]>(clinician.request, csrf, 'GET', `/api/v1/episodes/${episodeId}/adverse-events`);
+    expect(events).toHaveLength(1);
+    expect(events[0]!.flagged).toBe(false);
+    expect(events[0]!.reviewedAt).not.toBeNull();
+  });
+
+  it('lists the consultation requests from the public screening for the coordinator to call', async () => {
+    const lead = await server.app.inject({
+      method: 'POST', url: '/screening/consultation', remoteAddress: '192.0.2.77', headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: new URLSearchParams({
+        painLocations: 'lower-back', duration: 'over-12-months', tried: 'nothing-yet', ...Object.fromEntries(RED_FLAG_CODES.map((c) => [redFlagField(c), 'no'])),
+        name: 'Margaret Hamilton', phone: '+44 20 7946 0000', consentToContact: 'yes',
+      }).toString(),
+    });
+    expect(lead.statusCode).toBe(303);
+    const adminPage = await admin.newPage();
+    await adminPage.goto('/app/worklist');
+    await adminPage.getByRole('link', { name: 'All leads' }).click();
+    await adminPage.getByRole('heading', { level: 1, name: 'Leads' }).waitFor();
+    const table = adminPage.getByRole('table', { name: 'Consultation requests' });
+    await table.getByText('Margaret Hamilton').waitFor();
+    await table.getByLabel('Status: Margaret Hamilton').selectOption('contacted');
+    await table.getByText('No consultation request.').or(adminPage.getByText('No consultation request.')).waitFor();
+    const leads = await call<{ name: string; status: string }[]>(admin.request, adminCsrf, 'GET', '/api/v1/leads');
+    expect(leads.find((l) => l.name === 'Margaret Hamilton')?.status).toBe('contacted');
+    await adminPage.close();
+  });
+});
