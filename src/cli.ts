@@ -21,7 +21,7 @@ import { migrateToLatest } from './store/migrate.js';
 import path from 'node:path';
 
 async function openMigrated(config: Config): Promise<Store> {
-  const store = openStore(config.databaseUrl);
+  const store = openStore(config.databaseUrl, { onIdleError: (e) => process.stderr.write(`autolog: an idle database connection was closed by the server (${e.message}); it will be reopened on demand\n`) });
   await migrateToLatest(store);
   return store;
 }

@@ -23,9 +23,13 @@ export function isPostgresUrl(url: string): boolean {
 }
 
 /** Opens the store named by `databaseUrl`: a postgres:// URL or a SQLite file path. */
-export function openStore(databaseUrl: string, options: { poolSize?: number } = {}): Store {
+export function openStore(databaseUrl: string, options: { poolSize?: number; onIdleError?: (error: Error) => void } = {}): Store {
   if (isPostgresUrl(databaseUrl)) {
     const pool = new pg.Pool({ connectionString: databaseUrl, max: options.poolSize ?? 10 });
+    // An idle pooled connection can be cut by the server (restart, failover, a dropped database).
+    // pg reports that as an 'error' event, which would crash the process if nobody listened; the
+    // pool discards the client and the next query opens a new connection or fails visibly.
+    pool.on('error', (error) => options.onIdleError?.(error));
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     const url = new URL(databaseUrl);
     url.password = '';
