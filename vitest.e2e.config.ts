@@ -11,5 +11,7 @@ export default defineConfig({
     hookTimeout: 60_000,
     // One browser at a time: the suite is a single user journey and the machines have 2 cores.
     fileParallelism: false,
+    // One retry absorbs a slow machine's timing hiccup; a real defect fails twice.
+    retry: 1,
   },
 });

@@ -137,7 +137,7 @@ describe('patient education', () => {
     // The preview is the server's rendering: the heading and the numbered citation links appear.
     const preview = page.locator('.article-preview');
     await preview.getByRole('heading', { level: 2, name: 'The trials so far' }).waitFor();
-    expect(await preview.locator('sup.cite a').count()).toBe(2);
+    await expect.poll(() => preview.locator('sup.cite a').count()).toBe(2);
     // Markers without references are flagged before saving.
     await main().getByText('The text cites [^1], [^2], but there are no references').waitFor();
 
@@ -219,7 +219,7 @@ describe('patient education', () => {
     await page.getByRole('link', { name: 'Revisions' }).click();
     await page.getByRole('heading', { level: 1, name: 'Revisions' }).waitFor();
     const table = page.getByRole('table', { name: 'Revisions, newest first' });
-    expect(await table.getByRole('row').count()).toBe(1 + 3);
+    await expect.poll(() => table.getByRole('row').count()).toBe(1 + 3);
     // Latest (3) against 2: the colleague's sentence is removed from the summary.
     const summaryDiff = page.getByRole('region', { name: /^Summary: 1 lines removed, 1 added$/ });
     await summaryDiff.waitFor();
@@ -241,7 +241,7 @@ describe('patient education', () => {
     await page.waitForURL(/status=draft/);
     const drafts = page.getByRole('table', { name: 'Articles matching the filter' });
     await drafts.getByRole('link', { name: 'Unpublished draft on facet joints' }).waitFor();
-    expect(await drafts.getByRole('row').count()).toBe(2);
+    await expect.poll(() => drafts.getByRole('row').count()).toBe(2);
   });
 
   it('shows the published article to a reader without JavaScript, with its cover, references and calls to action', async () => {
@@ -261,7 +261,7 @@ describe('patient education', () => {
     await readerPage.waitForFunction(() => (document.querySelector('figure.cover img') as HTMLImageElement | null)?.complete === true);
     expect(await cover.evaluate((i: HTMLImageElement) => i.currentSrc)).toMatch(/\/media\/covers\/[^/]+-800\.webp$/);
     const refs = readerPage.locator('ol.refs li');
-    expect(await refs.count()).toBe(2);
+    await expect.poll(() => refs.count()).toBe(2);
     expect(await refs.first().innerText()).toContain('Tuakli-Wosornu');
     expect(await readerPage.getByRole('link', { name: 'Could PRP help my back pain?' }).getAttribute('href')).toBe('/screening');
     expect(await readerPage.locator(`meta[property="og:image"]`).getAttribute('content')).toMatch(new RegExp(`^${baseUrl}/media/covers/[^/]+-1200\\.jpeg$`));
@@ -296,8 +296,8 @@ describe('patient education', () => {
     const card = page.locator('.comment-card').filter({ hasText: 'Sam' });
     await card.waitFor();
     expect(await card.locator('.comment-body').innerText()).toContain('<script>alert(1)</script> and <img src=x onerror=alert(1)>');
-    expect(await page.locator('[onerror]').count()).toBe(0);
-    expect(await page.locator('.comment-body script, .comment-body img').count()).toBe(0);
+    await expect.poll(() => page.locator('[onerror]').count()).toBe(0);
+    await expect.poll(() => page.locator('.comment-body script, .comment-body img').count()).toBe(0);
     await shoot(page, 'comments-queue-desktop.png');
     await card.getByRole('button', { name: 'Approve the comment by Sam' }).click();
     await main().getByText('The comment by Sam is approved and shown on the site.').waitFor();
@@ -316,8 +316,8 @@ describe('patient education', () => {
     await readerPage.goto(articleUrl);
     const approved = readerPage.locator('.comment').filter({ hasText: 'Sam' }).first();
     expect(await approved.innerText()).toContain('<script>alert(1)</script> and <img src=x onerror=alert(1)>');
-    expect(await readerPage.locator('[onerror]').count()).toBe(0);
-    expect(await readerPage.locator('#comments script, #comments img').count()).toBe(0);
+    await expect.poll(() => readerPage.locator('[onerror]').count()).toBe(0);
+    await expect.poll(() => readerPage.locator('#comments script, #comments img').count()).toBe(0);
     await readerPage.locator('.comment.staff .badge', { hasText: 'Clinic team' }).waitFor();
     await reader.close();
 

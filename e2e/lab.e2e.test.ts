@@ -88,7 +88,7 @@ describe('lab screen', () => {
     // The catalogue marks values not checked against their source.
     const catalogue = page.getByRole('table', { name: 'Commercial PRP devices' });
     await catalogue.getByText('Mini GPS III').waitFor();
-    expect(await catalogue.locator('abbr.unverified').count()).toBeGreaterThan(0);
+    await expect.poll(() => catalogue.locator('abbr.unverified').count()).toBeGreaterThan(0);
 
     await page.getByRole('button', { name: 'New protocol' }).click();
     const editor = page.getByRole('form', { name: 'New protocol' });
@@ -118,7 +118,7 @@ describe('lab screen', () => {
     await page.getByRole('main').getByText('Lumbar double spin is saved as version 2.').waitFor();
     const history = page.getByRole('region', { name: /Lumbar double spin/ }).locator('.version-list li');
     await history.filter({ hasText: 'v2 Lumbar double spin' }).waitFor();
-    expect(await history.count()).toBe(2);
+    await expect.poll(() => history.count()).toBe(2);
     const list = page.getByRole('table', { name: 'Clinic protocols' });
     expect(await textOf(list.getByRole('row').nth(1))).toContain('100 g × 15 min, 22 °C (946 rpm)');
     await shoot(page, 'protocols-desktop.png');

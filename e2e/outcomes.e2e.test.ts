@@ -117,7 +117,7 @@ describe('outcomes in the staff app', () => {
     await page.getByRole('button', { name: 'Plan the procedure' }).click();
     await page.locator('#main').getByText(/the follow-up schedule is attached/).waitFor();
     const timeline = page.locator('.timeline-item');
-    expect(await timeline.count()).toBe(6);
+    await expect.poll(() => timeline.count()).toBe(6);
     const labels = await page.locator('.timeline-title').allInnerTexts();
     expect(labels[0]).toBe('Baseline');
     expect(labels).toContain('6 weeks');
@@ -228,7 +228,7 @@ describe('outcomes in the staff app', () => {
     await page.getByRole('heading', { level: 1, name: 'Follow-up' }).waitFor();
     const item = page.getByRole('listitem').filter({ has: page.getByRole('heading', { name: /Lovelace/ }) });
     expect(await textOf(item.getByRole('list', { name: 'Why this patient is listed' }))).toContain('No email address');
-    expect(await page.getByRole('heading', { name: /Hopper/ }).count()).toBe(0);
+    await expect.poll(() => page.getByRole('heading', { name: /Hopper/ }).count()).toBe(0);
     await item.getByRole('button', { name: 'Log a call' }).click();
     await item.getByLabel(/Call note/).fill('Left a message with her partner.');
     await shoot(page, 'outcomes-worklist.png');
@@ -251,7 +251,10 @@ describe('outcomes in the staff app', () => {
     await shoot(phonePage, 'outcomes-worklist-phone.png');
     await form.getByRole('button', { name: /^Save/ }).click();
     await phoneItem.getByText('Back pain (NRS 0–10) saved (score 6).').waitFor();
-    expect(await phoneItem.getByRole('form', { name: /^Answers: Leg pain/ }).count()).toBe(1);
+    // The next instrument's form replaces the saved one once the save has come back.
+    const next = phoneItem.getByRole('form', { name: /^Answers: Leg pain/ });
+    await next.waitFor();
+    await expect.poll(() => next.count()).toBe(1);
     await phone.close();
   });
 

@@ -116,7 +116,7 @@ describe('bedside verification', () => {
     expect(await page.evaluate(() => document.activeElement?.classList.contains('do-not-inject'))).toBe(true);
     const text = await stop.innerText();
     expect(text).toMatch(/wristband|MRN/i);
-    expect(await stop.locator('li').count()).toBeGreaterThan(0);
+    await expect.poll(() => stop.locator('li').count()).toBeGreaterThan(0);
     // Full width of its panel, and red.
     const box = await stop.boundingBox();
     const panel = await page.locator('#bedside .panel-body').boundingBox();
@@ -124,7 +124,7 @@ describe('bedside verification', () => {
     expect(await stop.evaluate((el) => getComputedStyle(el).backgroundColor)).toBe('rgb(180, 35, 24)');
     await shoot(page, 'bedside-mismatch-desktop.png');
     // The injection form is not offered, and the timeline shows the block.
-    expect(await page.getByRole('form', { name: 'Record the injection' }).count()).toBe(0);
+    await expect.poll(() => page.getByRole('form', { name: 'Record the injection' }).count()).toBe(0);
     await page.locator('.pathway-step[data-step="verification"] .step-chip', { hasText: 'Blocked' }).waitFor();
 
     const procedures = await call<unknown[]>(clinician.request, csrf, 'GET', `/api/v1/episodes/${episodeId}/procedures`);
@@ -318,7 +318,7 @@ describe('bedside verification', () => {
     await section.getByLabel('Review note').fill('Reviewed: vasovagal, no further action.');
     await section.getByRole('button', { name: 'Record review' }).click();
     await section.getByText(/Reviewed .*no further action/).waitFor();
-    expect(await section.getByText('Serious — awaiting review').count()).toBe(0);
+    await expect.poll(() => section.getByText('Serious — awaiting review').count()).toBe(0);
     const events = await call<{ flagged: boolean; reviewedAt: string | null }[]>(clinician.request, csrf, 'GET', `/api/v1/episodes/${episodeId}/adverse-events`);
     expect(events).toHaveLength(1);
     expect(events[0]!.flagged).toBe(false);

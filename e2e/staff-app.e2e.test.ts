@@ -112,7 +112,7 @@ describe('staff app', () => {
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Patients' }).click();
     const results = page.getByRole('table', { name: 'All patients, by family name' });
     await results.waitFor();
-    expect(await results.getByRole('row').count()).toBe(1 + 9);
+    await expect.poll(() => results.getByRole('row').count()).toBe(1 + 9);
     await shoot(page, 'patients-desktop.png');
 
     // Typing searches by itself after a pause, and the address bar keeps the search.

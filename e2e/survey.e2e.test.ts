@@ -107,7 +107,7 @@ describe('patient survey on a phone', () => {
     await next(page);
     expect(await heading(page)).toBe('Thank you, Grace');
     expect(await page.locator('svg desc').first().textContent()).toBe('Back pain: Baseline 8, 6 weeks 3.');
-    expect(await page.locator('svg polyline').count()).toBeGreaterThan(0);
+    await expect.poll(() => page.locator('svg polyline').count()).toBeGreaterThan(0);
     await shoot(page, 'survey-done-phone.png', { fullPage: true });
     expect(scripts).toEqual([]);
     await context.close();
