@@ -2,7 +2,7 @@
  * autolog/science — the pure domain library: no I/O, no clock, no randomness.
  * Usable from the server, the staff app and other projects (`import … from 'autolog/science'`).
  */
-export const SCIENCE_VERSION = '0.1.0';
+export { SCIENCE_VERSION } from './version.js';
 export * from './errors.js';
 export * from './indications.js';
 export * from './preparation-types.js';

@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useRef, useState, type FormEvent, type KeyboardEvent, type ReactNode } from 'react';
 import { Link, useLocation, useNavigate, useParams, useSearchParams } from 'react-router';
 import { rpmFromRcf } from '../../science/centrifuge.js';
-import { SCIENCE_VERSION } from '../../science/index.js';
+import { SCIENCE_VERSION } from '../../science/version.js';
 import {
   ACTIVATION_AGENTS,
   ACTIVATION_TIMINGS,
