@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { useSearchParams } from 'react-router';
 import { isAbort } from './api.js';
 import { problemOf } from './forms.js';
 import type { Problem } from './types.js';
@@ -62,4 +63,39 @@ export function useDebounced<T>(value: T, delayMs: number): T {
     return () => clearTimeout(timer);
   }, [value, delayMs]);
   return settled;
+}
+
+/** How long typing pauses before a list's search runs. */
+export const SEARCH_DELAY_MS = 350;
+
+/**
+ * A list's search kept in the address bar, so back/forward and shared links reproduce it: the
+ * search box's text settles into `q` after a pause, other filters and the page go through `update`
+ * (an empty value removes the parameter).
+ */
+export function useAddressSearch() {
+  const [params, setParams] = useSearchParams();
+  const q = params.get('q') ?? '';
+  const page = Math.max(1, Number(params.get('page')) || 1);
+  const [text, setText] = useState(q);
+  const settledText = useDebounced(text, SEARCH_DELAY_MS);
+
+  const update = useCallback((next: Record<string, string>) => {
+    setParams((current) => {
+      const merged = new URLSearchParams(current);
+      for (const [key, value] of Object.entries(next)) {
+        if (value) merged.set(key, value);
+        else merged.delete(key);
+      }
+      return merged;
+    }, { replace: true });
+  }, [setParams]);
+
+  // Back/forward changes the address: show its search in the box.
+  useEffect(() => setText(q), [q]);
+  useEffect(() => {
+    if (settledText.trim() !== q) update({ q: settledText.trim(), page: '' });
+  }, [settledText]);
+
+  return { params, q, page, text, setText, update };
 }

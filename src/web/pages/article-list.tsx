@@ -1,5 +1,5 @@
-import { useEffect, useState, type FormEvent } from 'react';
-import { Link, useSearchParams } from 'react-router';
+import { useEffect, type FormEvent } from 'react';
+import { Link } from 'react-router';
 import { announce } from '../announce.js';
 import { api } from '../api.js';
 import { STATUS_LABELS, STATUS_TONES } from '../article-form.js';
@@ -10,39 +10,18 @@ import { Pager } from '../components/pager.js';
 import { Badge, LoadError } from '../components/status.js';
 import type { ArticleStatus, ArticleSummary } from '../education-types.js';
 import { formatInstant } from '../format.js';
-import { useDebounced, useLoad, useTitle } from '../hooks.js';
+import { useAddressSearch, useLoad, useTitle } from '../hooks.js';
 import type { Page } from '../types.js';
 import '../education.css';
 
 const PAGE_SIZE = 25;
-const SEARCH_DELAY_MS = 300;
 const STATUSES: ArticleStatus[] = ['draft', 'scheduled', 'published'];
 
 /** The clinic's articles, last changed first; filtered by status and searched by words. The address bar holds the filter. */
 export function ArticleListPage() {
   useTitle('Articles');
-  const [params, setParams] = useSearchParams();
-  const q = params.get('q') ?? '';
+  const { params, q, page, text, setText, update } = useAddressSearch();
   const status = (STATUSES as string[]).includes(params.get('status') ?? '') ? (params.get('status') as ArticleStatus) : '';
-  const page = Math.max(1, Number(params.get('page')) || 1);
-  const [text, setText] = useState(q);
-  const settledText = useDebounced(text, SEARCH_DELAY_MS);
-
-  useEffect(() => setText(q), [q]);
-  useEffect(() => {
-    if (settledText.trim() !== q) update({ q: settledText.trim(), page: '' });
-  }, [settledText]);
-
-  function update(next: Record<string, string>) {
-    setParams((current) => {
-      const merged = new URLSearchParams(current);
-      for (const [key, value] of Object.entries(next)) {
-        if (value) merged.set(key, value);
-        else merged.delete(key);
-      }
-      return merged;
-    }, { replace: true });
-  }
 
   const result = useLoad((signal) => api.get<Page<ArticleSummary>>('/articles', { q, status, page, pageSize: PAGE_SIZE }, signal), [q, status, page]);
   const total = result.data?.total;

@@ -1,5 +1,5 @@
-import { useEffect, useState, type FormEvent } from 'react';
-import { Link, useSearchParams } from 'react-router';
+import { useEffect, type FormEvent } from 'react';
+import { Link } from 'react-router';
 import { announce } from '../announce.js';
 import { api } from '../api.js';
 import { DataTable } from '../components/data-table.js';
@@ -8,42 +8,19 @@ import { PageHeader } from '../components/layout.js';
 import { Pager } from '../components/pager.js';
 import { LoadError } from '../components/status.js';
 import { SEX_LABELS, ageOf, formatDate, patientName } from '../format.js';
-import { useDebounced, useLoad, useTitle } from '../hooks.js';
+import { useAddressSearch, useLoad, useTitle } from '../hooks.js';
 import { useSession } from '../session.js';
 import type { Page, PatientSummary } from '../types.js';
 
 const PAGE_SIZE = 25;
 /** Typing pauses this long before a search runs: each search is a read of patient data and is audited. */
-const SEARCH_DELAY_MS = 350;
 
 /** Patients, searched by name or MRN prefix and birth date. The address bar holds the search. */
 export function PatientListPage() {
   useTitle('Patients');
   const { can } = useSession();
-  const [params, setParams] = useSearchParams();
-  const q = params.get('q') ?? '';
+  const { params, q, page, text, setText, update } = useAddressSearch();
   const birthDate = params.get('birthDate') ?? '';
-  const page = Math.max(1, Number(params.get('page')) || 1);
-
-  const [text, setText] = useState(q);
-  const settledText = useDebounced(text, SEARCH_DELAY_MS);
-
-  // Back/forward changes the address: show its search in the box.
-  useEffect(() => setText(q), [q]);
-  useEffect(() => {
-    if (settledText.trim() !== q) update({ q: settledText.trim(), page: '' });
-  }, [settledText]);
-
-  function update(next: Record<string, string>) {
-    setParams((current) => {
-      const merged = new URLSearchParams(current);
-      for (const [key, value] of Object.entries(next)) {
-        if (value) merged.set(key, value);
-        else merged.delete(key);
-      }
-      return merged;
-    }, { replace: true });
-  }
 
   const result = useLoad((signal) => api.get<Page<PatientSummary>>('/patients', { q, birthDate, page, pageSize: PAGE_SIZE }, signal), [q, birthDate, page]);
   const total = result.data?.total;
