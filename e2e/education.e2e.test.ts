@@ -100,7 +100,7 @@ async function signIn(page: Page, who: { email: string; password: string }): Pro
   await page.getByLabel('Email').fill(who.email);
   await page.getByLabel('Password').fill(who.password);
   await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-  await page.waitForURL('**/app/patients');
+  await page.waitForURL('**/app/worklist');
 }
 
 describe('patient education', () => {

@@ -74,7 +74,7 @@ describe('lab screen', () => {
     await page.getByLabel('Email').fill(LAB.email);
     await page.getByLabel('Password').fill(LAB.password);
     await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-    await page.waitForURL('**/app/patients');
+    await page.waitForURL('**/app/worklist');
   });
 
   afterAll(async () => {

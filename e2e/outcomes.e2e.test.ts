@@ -51,7 +51,7 @@ async function signIn(page: Page, who = { email: COORDINATOR.email, password: CO
   await page.getByLabel('Email').fill(who.email);
   await page.getByLabel('Password').fill(who.password);
   await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-  await page.getByRole('heading', { level: 1, name: 'Patients' }).waitFor();
+  await page.getByRole('heading', { level: 1, name: 'Worklist' }).waitFor();
 }
 
 async function latestLink(to: string): Promise<string> {
@@ -192,8 +192,9 @@ describe('outcomes in the staff app', () => {
     const card = page.getByRole('region', { name: /^Degenerative disc disease.* · 6 weeks$/ });
     const text = await textOf(card);
     expect(text).toContain('−5.0');
-    expect(text).toContain('Responders 1 / 1');
-    expect(text).toContain('Rule: nrs-back fell by at least 2 points from baseline');
+    // One responder figure per instrument with a rule (defaults: Ostelo 2008, 2 points or 30 %), each with its rule.
+    expect(text).toContain('Back pain: 1 / 1');
+    expect(text).toContain('Rule: nrs-back fell by at least 2 points from baseline OR nrs-back fell by at least 30 % from baseline');
     expect(await textOf(card.getByRole('row', { name: /Back pain/ }))).toMatch(/1 \/ 1 \(100 %\)/);
     const baselineCard = page.getByRole('region', { name: /^Degenerative disc disease.* · Baseline$/ });
     expect(await textOf(baselineCard.getByRole('row', { name: /STarT Back/ }))).toMatch(/1 \/ 1 \(100 %\) 5\.0$/);
@@ -201,6 +202,17 @@ describe('outcomes in the staff app', () => {
     await page.getByRole('button', { name: 'Compute now' }).click();
     await page.locator('.summary-source').getByText(/^Computed now/).waitFor();
     await shoot(page, 'outcomes-summary.png', { fullPage: true });
+
+    // Filters by the recorded injection: no injection is recorded in this clinic, so the cohort is empty.
+    await page.getByLabel('Structure injected').selectOption({ label: 'Facet joint' });
+    expect(await page.getByLabel('Injected by').locator('option').allTextContents()).toContain('Any clinician');
+    await page.getByRole('button', { name: 'Show', exact: true }).click();
+    await page.getByText('No follow-up in this cohort yet.').waitFor();
+    expect(page.url()).toContain('structure=facet-joint');
+    expect(await textOf(page.locator('.summary-source'))).toContain('injections into the facet joint');
+    await page.getByLabel('Structure injected').selectOption({ label: 'Any structure' });
+    await page.getByRole('button', { name: 'Show', exact: true }).click();
+    await card.waitFor();
 
     const phone = await newContext(PHONE);
     const phonePage = await phone.newPage();
@@ -290,12 +302,19 @@ describe('outcomes in the staff app', () => {
     await adminPage.getByRole('button', { name: 'Save settings' }).click();
     expect(await textOf(adminPage.locator('.field-error'))).toContain('must increase');
     await adminPage.getByLabel('Reminder days').fill('3, 7');
-    await adminPage.getByLabel('Responder rule').selectOption({ label: 'Back pain NRS reduced by at least 50 % (substantial)' });
+    await adminPage.getByRole('group', { name: 'Responder rules' }).getByLabel('Back pain (NRS 0–10)').selectOption({ label: 'Improved by at least 50 % (substantial)' });
+    await adminPage.getByRole('group', { name: 'Responder rules' }).getByLabel('Patient Global Impression of Change (1–7)').selectOption({ label: 'Much improved or better' });
     await adminPage.getByLabel('Contact line for patients').fill('Questions? Call the clinic on 020 7946 0000.');
     await adminPage.getByRole('button', { name: 'Save settings' }).click();
     await adminPage.getByText(/The settings are saved/).waitFor();
     const settings = (await admin.get('/api/v1/outcome-settings')).json();
-    expect(settings).toMatchObject({ reminderDays: [3, 7], responderRule: { kind: 'percent', instrument: 'nrs-back', percent: 50 }, contactText: 'Questions? Call the clinic on 020 7946 0000.' });
+    expect(settings).toMatchObject({ reminderDays: [3, 7], contactText: 'Questions? Call the clinic on 020 7946 0000.' });
+    expect(settings.responderRules).toEqual({
+      'nrs-back': { kind: 'percent', instrument: 'nrs-back', percent: 50 },
+      'nrs-leg': { kind: 'any', rules: [{ kind: 'absolute', instrument: 'nrs-leg', points: 2, direction: 'decrease' }, { kind: 'percent', instrument: 'nrs-leg', percent: 30 }] },
+      odi: { kind: 'any', rules: [{ kind: 'absolute', instrument: 'odi', points: 10, direction: 'decrease' }, { kind: 'percent', instrument: 'odi', percent: 30 }] },
+      pgic: { kind: 'pgic', atLeast: 'much-improved' },
+    });
     await shoot(adminPage, 'outcomes-settings.png', { fullPage: true });
     await adminContext.close();
   });

@@ -33,6 +33,8 @@ afterAll(async () => {
   await server?.close();
 });
 
+/** A calendar date n days before today (UTC), as the date inputs take it. */
+const daysAgo = (n: number): string => new Date(Date.now() - n * 86_400_000).toISOString().slice(0, 10);
 const newContext = (viewport: { width: number; height: number }): Promise<BrowserContext> => openContext(browser, viewport, { baseURL: baseUrl });
 const shoot = (page: Page, name: string, fullPage = false): Promise<void> => shootTo(page, name, { fullPage });
 
@@ -66,7 +68,7 @@ describe('bedside verification', () => {
     await page.getByLabel('Email').fill(CLINICIAN.email);
     await page.getByLabel('Password').fill(CLINICIAN.password);
     await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-    await page.waitForURL('**/app/patients');
+    await page.waitForURL('**/app/worklist');
     csrf = (await call<{ csrfToken: string }>(clinician.request, '', 'GET', '/api/v1/auth/session')).csrfToken;
     const r = clinician.request;
     const assessment = await call<{ id: string }>(r, csrf, 'POST', `/api/v1/episodes/${episodeId}/assessments`, assessmentBody(), 201);
@@ -171,15 +173,57 @@ describe('bedside verification', () => {
     expect(await injection.getByRole('button', { name: 'Record injection' }).isDisabled()).toBe(true);
     await injection.getByLabel('Target 1: volume in mL').fill('1.5');
     await injection.getByText('1.5 mL of 4 mL available').waitFor();
-    await injection.getByLabel(/^Local anaesthetic agent/).fill('Lidocaine 1 %');
+    // Who: me by default, from the clinic's clinicians; an assistant from any colleague.
+    await expect.poll(() => injection.getByLabel('Performing clinician').locator('option:checked').innerText()).toBe(`${CLINICIAN.displayName} (me)`);
+    await injection.getByLabel(/^Assistant/).selectOption({ label: ADMIN.displayName });
+    await injection.getByLabel(/^Needle gauge/).fill('22');
+    await injection.getByLabel(/^Needle length/).fill('90');
+    await injection.getByLabel(/^Needle type/).selectOption('Spinal (Quincke)');
+    await injection.getByLabel('Contrast used').check();
+    await injection.getByLabel(/^Contrast agent/).fill('Iohexol');
+    await injection.getByLabel(/^Contrast volume/).fill('0.5');
+    // An intradiscal target without prophylaxis is pointed out before the record is made.
+    const prophylaxisWarning = injection.getByText(/intradiscal target with no antibiotic prophylaxis/);
+    await prophylaxisWarning.waitFor();
+    await injection.getByLabel('Antibiotic prophylaxis given').check();
+    await expect.poll(() => prophylaxisWarning.count()).toBe(0);
+    await injection.getByLabel('Antibiotic (optional)').fill('Cefazolin');
+    await injection.getByLabel(/^Antibiotic dose/).fill('1000');
+    await injection.getByLabel(/^Antibiotic route/).selectOption('IV');
+    await injection.getByLabel(/^Antibiotic timing/).fill('30 minutes before');
+    await injection.getByLabel(/^Local anaesthetic agent/).fill('Lidocaine');
+    await injection.getByLabel(/^Local anaesthetic concentration/).fill('1');
     await injection.getByLabel(/^Local anaesthetic volume/).fill('2');
-    await shoot(page, 'injection-form-desktop.png');
+    await injection.getByLabel(/^Discharge instructions/).fill('Rest today; paracetamol if needed; call the clinic for fever or new leg weakness.');
+    await shoot(page, 'injection-form-desktop.png', true);
+    await page.setViewportSize(PHONE);
+    await shoot(page, 'injection-form-phone.png', true);
+    const phoneForm = await injection.boundingBox();
+    expect(phoneForm!.x + phoneForm!.width).toBeLessThanOrEqual(PHONE.width);
+    await page.setViewportSize(DESKTOP);
     await injection.getByRole('button', { name: 'Record injection' }).click();
-    await page.getByText(/Injected .* 1\.5 mL of 4 mL to 1 target/).waitFor();
+
+    // The record, readable: every field, not a one-line notice.
+    const record = page.locator('#injection .procedure-record');
+    await record.waitFor();
+    const text = (await record.innerText()).replace(/\s+/g, ' ');
+    for (const shown of ['1.5 mL of 4 mL', 'Intervertebral disc', 'L4/L5', CLINICIAN.displayName, ADMIN.displayName, 'Fluoroscopy', '22 G, 90 mm, Spinal (Quincke)', 'Used, Iohexol, 0.5 mL',
+      'Given, Cefazolin, 1000 mg, IV, 30 minutes before', 'Lidocaine, 1 %, 2 mL, given separately', 'call the clinic for fever']) expect(text).toContain(shown);
     await page.locator('.pathway-step[data-step="injection"] .step-chip', { hasText: 'Done' }).waitFor();
+    await record.scrollIntoViewIfNeeded();
+    await shoot(page, 'injection-record-desktop.png');
+    await page.setViewportSize(PHONE);
+    await record.scrollIntoViewIfNeeded();
+    await shoot(page, 'injection-record-phone.png');
+    await page.setViewportSize(DESKTOP);
     const procedures = await call<{ totalVolumeMl: number; specimenId: string }[]>(clinician.request, csrf, 'GET', `/api/v1/episodes/${episodeId}/procedures`);
     expect(procedures).toHaveLength(1);
-    expect(procedures[0]).toMatchObject({ totalVolumeMl: 1.5, specimenId: specimen.id, imageGuidance: 'fluoroscopy', localAnaesthetic: { agent: 'Lidocaine 1 %', volumeMl: 2, mixedWithPrp: false }, immediateComplications: { none: true } });
+    expect(procedures[0]).toMatchObject({
+      totalVolumeMl: 1.5, specimenId: specimen.id, imageGuidance: 'fluoroscopy', performedBy: { displayName: CLINICIAN.displayName }, assistant: { displayName: ADMIN.displayName },
+      needle: { gauge: 22, lengthMm: 90, type: 'Spinal (Quincke)' }, contrast: { used: true, agent: 'Iohexol', volumeMl: 0.5 },
+      antibioticProphylaxis: { given: true, agent: 'Cefazolin', doseMg: 1000, route: 'IV', timing: '30 minutes before' },
+      localAnaesthetic: { agent: 'Lidocaine', concentrationPct: 1, volumeMl: 2, mixedWithPrp: false }, immediateComplications: { none: true }, warnings: [],
+    });
   });
 
   it('records a draw, opens its label, and asks before a second patient’s product shares the centrifuge', async () => {
@@ -244,11 +288,59 @@ describe('bedside verification', () => {
     await form.locator('.live-findings').getByText('Absolute contraindications').waitFor();
     await form.getByRole('checkbox', { name: 'Pregnant' }).uncheck();
     await form.locator('.live-findings').getByText('No contraindication found.').waitFor();
+    // Structured imaging, a row per imaged level; a new row offers the planned level first.
+    await form.getByLabel('Imaging study').selectOption('mri');
+    await form.getByLabel('Imaging date').fill(daysAgo(40));
+    await form.getByRole('button', { name: 'Add imaged level' }).click();
+    expect(await form.getByLabel('Imaged level 1: Level').inputValue()).toBe('L4/L5');
+    await form.getByLabel('Imaged level 1: Pfirrmann grade').selectOption('4');
+    await form.getByLabel('Imaged level 1: Modic change').selectOption('1');
+    await form.getByLabel('Imaged level 1: Annular fissure').selectOption('yes');
+    await form.getByLabel('Imaged level 1: Disc contour').selectOption('protrusion');
+    await form.getByLabel('Imaged level 1: Facet arthropathy').selectOption('mild');
+    await form.getByRole('button', { name: 'Add imaged level' }).click();
+    await form.getByLabel('Imaged level 2: Level').selectOption('L5/S1');
+    await form.getByLabel('Imaged level 2: Pfirrmann grade').selectOption('3');
+    // A steroid injection without its date: the server's 400 lands on that row's date input.
+    await form.getByRole('button', { name: 'Add steroid injection' }).click();
+    await form.getByLabel('Steroid injection 1: Site').fill('L4/L5 right facet');
+    await form.getByLabel('Steroid injection 1: Level').selectOption('L4/L5');
+    await form.getByLabel('Steroid injection 1: Side').selectOption('right');
+    await form.getByRole('button', { name: 'Save assessment' }).click();
+    const injectionDate = form.getByLabel('Steroid injection 1: Date');
+    await expect.poll(() => injectionDate.getAttribute('aria-invalid')).toBe('true');
+    await form.locator('.error-summary').getByRole('link', { name: /^Steroid injection 1: date/ }).click();
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('assessment-priorTreatments-steroidInjections-0-on');
+    await injectionDate.fill(daysAgo(200));
     await form.getByRole('button', { name: 'Add medicine' }).click();
     await form.getByLabel('Medicine 1: name').fill('Ibuprofen');
     await form.locator('.live-findings').getByText('Relative contraindications').waitFor();
     await shoot(page, 'assessment-live-desktop.png');
+    await page.setViewportSize(PHONE);
+    await shoot(page, 'assessment-form-phone.png', true);
+    await page.setViewportSize(DESKTOP);
     await form.getByRole('button', { name: 'Save assessment' }).click();
+
+    // The read view shows what was saved, and the API has it structured.
+    const summary = page.locator('#assessment .assessment-summary');
+    await summary.waitFor();
+    expect((await summary.locator('.imaging-table tbody tr').first().innerText()).replace(/\s+/g, ' ').trim()).toBe('L4/L5 IV Type 1 Yes Protrusion Mild');
+    expect(await summary.innerText()).toContain('L4/L5 right facet');
+    await summary.scrollIntoViewIfNeeded();
+    await shoot(page, 'assessment-read-desktop.png');
+    const saved = await call<{ assessment: { imaging: unknown; priorTreatments: { steroidInjections: unknown[] } } }[]>(clinician.request, csrf, 'GET', `/api/v1/episodes/${episode.id}/assessments`);
+    expect(saved[0]!.assessment.imaging).toMatchObject({
+      study: 'mri', performedOn: daysAgo(40),
+      discs: [{ level: 'L4/L5', pfirrmannGrade: 4, modicType: 1, annularFissure: true, contour: 'protrusion', facetArthropathy: 'mild' }, { level: 'L5/S1', pfirrmannGrade: 3, modicType: null }],
+    });
+    expect(saved[0]!.assessment.priorTreatments.steroidInjections).toEqual([{ on: daysAgo(200), site: 'L4/L5 right facet', level: 'L4/L5', side: 'right' }]);
+    // A new version starts from the latest one.
+    await page.getByRole('button', { name: 'New assessment version' }).click();
+    const next = page.getByRole('form', { name: 'Assessment' });
+    expect(await next.getByLabel('Imaged level 1: Pfirrmann grade').inputValue()).toBe('4');
+    expect(await next.getByLabel('Steroid injection 1: Site').inputValue()).toBe('L4/L5 right facet');
+    await next.getByRole('button', { name: 'Cancel' }).click();
+    await summary.waitFor();
 
     const decision = page.getByRole('form', { name: 'Eligibility decision' });
     await decision.getByText('Relative contraindications').waitFor();
@@ -291,14 +383,31 @@ describe('bedside verification', () => {
     await page.setViewportSize(DESKTOP);
   });
 
-  it('pins the failed bedside check on the administrator’s worklist', async () => {
+  it('pins the failed bedside check on the administrator’s worklist until it is acknowledged with a note', async () => {
     const adminPage = await admin.newPage();
     await adminPage.goto('/app/worklist');
     await adminPage.getByRole('heading', { level: 1, name: 'Worklist' }).waitFor();
     const alerts = adminPage.getByRole('region', { name: /Alerts/ });
-    await alerts.getByText('Bedside identity check failed').waitFor();
+    const failed = alerts.getByRole('listitem').filter({ hasText: 'Bedside identity check failed' });
+    await failed.first().waitFor();
     await alerts.getByRole('link', { name: 'Hopper, Grace' }).waitFor();
     await shoot(adminPage, 'worklist-admin-desktop.png', true);
+    const before = await failed.count();
+    // Empty note: the server's 400 lands on the field.
+    await failed.first().getByRole('button', { name: 'Acknowledge…' }).click();
+    const form = adminPage.getByRole('form', { name: /Acknowledge the failed bedside check of Grace Hopper/ });
+    const note = form.getByLabel('What was done');
+    await expect.poll(() => adminPage.evaluate(() => document.activeElement?.tagName)).toBe('TEXTAREA');
+    await form.getByRole('button', { name: 'Acknowledge alert' }).click();
+    await expect.poll(() => note.getAttribute('aria-invalid')).toBe('true');
+    await note.fill('Wrong wristband scanned; product set aside, patient identified again and the check passed.');
+    await shoot(adminPage, 'worklist-acknowledge-desktop.png', true);
+    await form.getByRole('button', { name: 'Acknowledge alert' }).click();
+    await expect.poll(() => failed.count()).toBe(before - 1);
+    const audit = await call<{ action: string; detail: { acknowledged?: boolean } | null }[]>(admin.request, adminCsrf, 'GET', '/api/v1/audit?entityType=bedside_verification');
+    expect(audit.filter((e) => e.action === 'update' && e.detail?.acknowledged === true)).toHaveLength(1);
+    const verifications = (await call<{ verifications: { result: string; acknowledgedBy: { displayName: string } | null; acknowledgementNote: string | null }[] }>(admin.request, adminCsrf, 'GET', `/api/v1/specimens/${specimen.id}`)).verifications;
+    expect(verifications.find((v) => v.result === 'failed')).toMatchObject({ acknowledgedBy: { displayName: ADMIN.displayName }, acknowledgementNote: expect.stringContaining('set aside') });
     await adminPage.close();
   });
 

@@ -71,8 +71,8 @@ describe('staff app', () => {
     await page.getByLabel('Password again').fill(ADMIN.password);
     await page.getByRole('button', { name: 'Create clinic and sign in' }).click();
 
-    await page.waitForURL('**/app/patients');
-    await page.getByRole('heading', { level: 1, name: 'Patients' }).waitFor();
+    await page.waitForURL('**/app/worklist');
+    await page.getByRole('heading', { level: 1, name: 'Worklist' }).waitFor();
     const banner = await textOf(page.getByRole('banner'));
     expect(banner).toContain('Harbour Spine Clinic');
     expect(banner).toContain(ADMIN.name);
@@ -82,6 +82,7 @@ describe('staff app', () => {
   });
 
   it('registers a patient, finds them by search, and shows the "create" event in their history', async () => {
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Patients' }).click();
     await page.getByRole('link', { name: 'New patient' }).click();
     await page.getByRole('heading', { level: 1, name: 'New patient' }).waitFor();
     await page.getByLabel('Family name').fill(GRACE.familyName);
@@ -256,7 +257,7 @@ describe('staff app', () => {
     await ravi.getByLabel('Email').fill('ravi@harbour-spine.test');
     await ravi.getByLabel('Password').fill('tidal basin orchard 7');
     await ravi.getByRole('button', { name: 'Sign in', exact: true }).click();
-    await ravi.waitForURL('**/app/patients');
+    await ravi.waitForURL('**/app/worklist');
     expect(await textOf(ravi.getByRole('navigation', { name: 'Main' }))).toBe('Worklist Patients Leads Protocols Outcomes Follow-up Articles Comments');
     expect(await textOf(ravi.getByRole('banner'))).toContain('Clinician');
     await ravi.goto(`${baseUrl}/app/audit`);

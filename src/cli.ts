@@ -16,6 +16,7 @@ import { checkPasswordPolicy } from './services/passwords.js';
 import { hashPassword } from './services/secrets.js';
 import { DEMO_PASSWORD, DEMO_STAFF, buildSyntheticClinic } from './services/synthetic-clinic.js';
 import { buildSyntheticOutcomes } from './services/synthetic-outcomes.js';
+import { buildSyntheticPathway } from './services/synthetic-pathway.js';
 import { openStore, type Store } from './store/db.js';
 import { migrateToLatest } from './store/migrate.js';
 import path from 'node:path';
@@ -187,6 +188,9 @@ program
       process.stdout.write(`Built ${result.patients} patients and ${result.episodes} episodes in ${store.describe}.\n`);
       const outcomes = await buildSyntheticOutcomes(store, result.clinicId, { seed: opts.seed, asOf: opts.asOf });
       process.stdout.write(`Added ${outcomes.timePoints} follow-up time points and ${outcomes.responses} synthetic answers.\n`);
+      // After the outcomes: each injection is given on the date the follow-up schedule is anchored on.
+      const pathway = await buildSyntheticPathway(store, result.clinicId, { seed: opts.seed, asOf: opts.asOf });
+      process.stdout.write(`Added the pathway: ${pathway.leads} leads, ${pathway.assessments} assessments, ${pathway.decisions} decisions, ${pathway.consents} consents, ${pathway.procedures} injections, ${pathway.adverseEvents} adverse events.\n`);
     } else {
       process.stdout.write(`Using the existing demo data in ${store.describe}.\n`);
     }

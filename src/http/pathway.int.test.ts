@@ -1,6 +1,7 @@
 import bwipjs from 'bwip-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RED_FLAG_CODES, redFlagField } from '../science/index.js';
+import { insertStaff } from '../services/auth.js';
 import { SPECIMEN_BARCODE_OPTIONS } from '../services/specimen-barcode.js';
 import { DIALECTS } from '../store/testing/test-store.js';
 import {
@@ -20,7 +21,7 @@ describe.each(DIALECTS)('clinical pathway on %s', (dialect) => {
   let admin: TestClient;
   let staff: PathwayStaff;
 
-  const count = async (table: 'lead' | 'screening_throttle' | 'eligibility_decision' | 'bedside_verification' | 'injection_procedure' | 'audit_event') =>
+  const count = async (table: 'lead' | 'throttle' | 'eligibility_decision' | 'bedside_verification' | 'injection_procedure' | 'audit_event') =>
     Number((await server.store.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
   const audit = async (entityType: string) => (await admin.get(`/api/v1/audit?entityType=${entityType}&limit=500`)).json() as { action: string; entityId: string | null; patientId: string | null; detail: Record<string, unknown> | null }[];
   const postForm = (url: string, body: string, ip = '198.51.100.7') => server.app.inject({ method: 'POST', url, remoteAddress: ip, payload: body, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
@@ -337,6 +338,143 @@ describe.each(DIALECTS)('clinical pathway on %s', (dialect) => {
     expect(ok.json().warnings.map((w: { code: string }) => w.code)).toEqual(['bupivacaine-mixed']);
   });
 
+  it('records the whole injection record, naming the field of every problem, with a performer and assistant of this clinic', async () => {
+    const p = await patientAndEpisode(staff.coordinator);
+    await readyForTreatment(staff, admin, p.episodeId, 'Pat Pathway');
+    const specimen = await preparedSpecimen(staff, p.episodeId, 5);
+    expect((await staff.clinician.post(`/api/v1/episodes/${p.episodeId}/bedside-verifications`, { specimenCode: specimen.code, mrn: p.mrn, birthDate: p.birthDate })).statusCode).toBe(201);
+    const colleague = (await admin.post('/api/v1/staff', { email: `second-clinician-${dialect}@clinic.test`, displayName: 'Dr Second', role: 'clinician', password: CLINICIAN_PASSWORD })).json();
+    const clinicB = 'b0000000-0000-7000-8000-0000000000b7';
+    await server.store.db.insertInto('clinic').values({ id: clinicB, name: 'Clinic B', time_zone: 'UTC', created_at: new Date().toISOString() }).execute();
+    const outsider = await server.store.db.transaction().execute(async (trx) => insertStaff(trx, { clinicId: clinicB, email: `outsider-${dialect}@b.test`, displayName: 'Outsider', role: 'clinician', passwordHash: 'not-a-real-hash' }));
+    const base = {
+      specimenId: specimen.id, imageGuidance: 'fluoroscopy',
+      targets: [{ structure: 'intervertebral-disc', level: 'L4/L5', volumeMl: 1.5 }, { structure: 'intervertebral-disc', level: 'L5/S1', volumeMl: 1.5 }],
+    };
+    const post = (body: Record<string, unknown>) => staff.clinician.post(`/api/v1/episodes/${p.episodeId}/procedures`, { ...base, ...body });
+    const before = await count('injection_procedure');
+
+    const badVolume = await post({ targets: [base.targets[0], { ...base.targets[1], volumeMl: 0 }] });
+    expect(badVolume.statusCode).toBe(400);
+    expect(badVolume.json().errors.map((e: { field: string }) => e.field)).toEqual(['targets[1].volumeMl']);
+    const noLevel = await post({ targets: [base.targets[0], { structure: 'facet-joint', side: 'left', volumeMl: 1 }] });
+    expect(noLevel.json()).toMatchObject({ status: 400, field: 'targets[1].level' });
+    expect((await post({ needle: { gauge: 40 } })).json().errors.map((e: { field: string }) => e.field)).toEqual(['needle.gauge']);
+    expect((await post({ antibioticProphylaxis: { given: true, timing: 'x'.repeat(101) } })).json().errors.map((e: { field: string }) => e.field)).toEqual(['antibioticProphylaxis.timing']);
+    // Performer and assistant: staff of this clinic; the performer a clinician; not the same person.
+    expect((await post({ performedById: outsider.id })).json()).toMatchObject({ status: 400, field: 'performedById' });
+    expect((await post({ performedById: staff.labId })).json()).toMatchObject({ status: 400, field: 'performedById' });
+    expect((await post({ assistantId: outsider.id })).json()).toMatchObject({ status: 400, field: 'assistantId' });
+    expect((await post({ assistantId: '01900000-0000-7000-8000-000000000000' })).json()).toMatchObject({ status: 400, field: 'assistantId' });
+    expect((await post({ performedById: colleague.id, assistantId: colleague.id })).json()).toMatchObject({ status: 400, field: 'assistantId' });
+    expect(await count('injection_procedure')).toBe(before);
+    expect((await staff.clinician.get(`/api/v1/specimens/${specimen.id}`)).json().status).toBe('verified');
+
+    // Intradiscal without prophylaxis is recorded with a warning; here the full record, by a colleague with the lab assisting.
+    const full = await post({
+      performedById: colleague.id, assistantId: staff.labId,
+      needle: { gauge: 22, lengthMm: 150, type: 'Whitacre (pencil-point)' },
+      contrast: { used: true, agent: 'Iohexol', volumeMl: 0.5 },
+      antibioticProphylaxis: { given: true, agent: 'Cefazolin', doseMg: 1000, route: 'IV', timing: '30 minutes before' },
+      localAnaesthetic: { agent: 'Lidocaine', concentrationPct: 1, volumeMl: 3, doseMg: 30, mixedWithPrp: false },
+      immediateComplications: { none: false, items: ['Vasovagal reaction'], note: 'Brief, recovered lying down.' },
+      dischargeInstructions: 'Rest today; call if fever.', notes: 'Concordant pain at L4/L5.',
+    });
+    expect(full.statusCode).toBe(201);
+    const record = (await staff.coordinator.get(`/api/v1/procedures/${full.json().id}`)).json();
+    expect(record).toMatchObject({
+      performedBy: { id: colleague.id, displayName: 'Dr Second' }, assistant: { id: staff.labId }, createdBy: { id: staff.clinicianId }, totalVolumeMl: 3, prpAvailableMl: 5,
+      needle: { gauge: 22, lengthMm: 150, type: 'Whitacre (pencil-point)' }, contrast: { used: true, agent: 'Iohexol', volumeMl: 0.5 },
+      antibioticProphylaxis: { given: true, agent: 'Cefazolin', doseMg: 1000, route: 'IV', timing: '30 minutes before' },
+      localAnaesthetic: { agent: 'Lidocaine', concentrationPct: 1, volumeMl: 3, doseMg: 30, mixedWithPrp: false },
+      immediateComplications: { none: false, items: ['Vasovagal reaction'], note: 'Brief, recovered lying down.' },
+      dischargeInstructions: 'Rest today; call if fever.', notes: 'Concordant pain at L4/L5.', warnings: [],
+    });
+
+    // Without prophylaxis an intradiscal injection carries the warning.
+    const q = await patientAndEpisode(staff.coordinator);
+    await readyForTreatment(staff, admin, q.episodeId, 'Pat Pathway');
+    const second = await preparedSpecimen(staff, q.episodeId, 5);
+    await staff.clinician.post(`/api/v1/episodes/${q.episodeId}/bedside-verifications`, { specimenCode: second.code, mrn: q.mrn, birthDate: q.birthDate });
+    const bare = await staff.clinician.post(`/api/v1/episodes/${q.episodeId}/procedures`, { ...base, specimenId: second.id, antibioticProphylaxis: { given: false } });
+    expect(bare.statusCode).toBe(201);
+    expect(bare.json().warnings.map((w: { code: string }) => w.code)).toEqual(['intradiscal-without-prophylaxis']);
+    expect(bare.json()).toMatchObject({ performedBy: { id: staff.clinicianId }, assistant: null });
+  });
+
+  it('keeps a failed bedside check on every worklist until a clinician or administrator acknowledges it with a note', async () => {
+    const a = await patientAndEpisode(staff.coordinator);
+    await readyForTreatment(staff, admin, a.episodeId, 'Pat Pathway');
+    const specimen = await preparedSpecimen(staff, a.episodeId);
+    const failed = await staff.lab.post(`/api/v1/episodes/${a.episodeId}/bedside-verifications`, { specimenCode: specimen.code, mrn: 'WRONG-1', birthDate: a.birthDate });
+    expect(failed.statusCode).toBe(409);
+    const verificationId = failed.json().verificationId as string;
+    const pinned = async (client: TestClient) => (await client.get('/api/v1/worklist')).json().alerts.some((x: { kind: string; entityId: string }) => x.kind === 'identity-mismatch' && x.entityId === verificationId);
+    expect(await pinned(staff.lab)).toBe(true);
+    // Older than a week: still pinned, because nobody has acted on it.
+    await server.store.db.updateTable('bedside_verification').set({ verified_at: new Date(Date.now() - 9 * 86_400_000).toISOString() }).where('id', '=', verificationId).execute();
+    expect(await pinned(staff.coordinator)).toBe(true);
+
+    const url = `/api/v1/bedside-verifications/${verificationId}/acknowledge`;
+    expect((await staff.lab.post(url, { note: 'Set aside.' })).statusCode).toBe(403);
+    expect((await staff.coordinator.post(url, { note: 'Set aside.' })).statusCode).toBe(403);
+    expect((await staff.clinician.post(url, { note: '' })).json()).toMatchObject({ status: 400, errors: [{ field: 'note' }] });
+    expect((await staff.clinician.post(url, { note: '  ' })).json()).toMatchObject({ status: 400, field: 'note' });
+    expect((await staff.clinician.post(url, { note: 'x', extra: true })).statusCode).toBe(400);
+    const acknowledged = await staff.clinician.post(url, { note: 'Wristband misread; product and patient identified again, check passed.' });
+    expect(acknowledged.statusCode).toBe(200);
+    expect(acknowledged.json()).toMatchObject({ id: verificationId, result: 'failed', acknowledgedBy: { id: staff.clinicianId }, acknowledgementNote: 'Wristband misread; product and patient identified again, check passed.' });
+    expect(Date.parse(acknowledged.json().acknowledgedAt)).toBeGreaterThan(Date.now() - 60_000);
+    expect(await pinned(staff.lab)).toBe(false);
+    expect(await pinned(admin)).toBe(false);
+    expect((await admin.post(url, { note: 'Again.' })).json()).toMatchObject({ status: 409, code: 'already-acknowledged' });
+    const event = (await audit('bedside_verification')).find((e) => e.entityId === verificationId && e.action === 'update');
+    expect(event).toMatchObject({ patientId: a.patientId, detail: { acknowledged: true, mismatches: ['mrn'] } });
+    // The check keeps its acknowledgement on the custody record.
+    const onRecord = (await staff.lab.get(`/api/v1/specimens/${specimen.id}`)).json().verifications.find((v: { id: string }) => v.id === verificationId);
+    expect(onRecord).toMatchObject({ acknowledgedBy: { id: staff.clinicianId } });
+
+    // A passed check is no alert; an administrator may acknowledge too.
+    const passed = await staff.clinician.post(`/api/v1/episodes/${a.episodeId}/bedside-verifications`, { specimenCode: specimen.code, mrn: a.mrn, birthDate: a.birthDate });
+    expect((await admin.post(`/api/v1/bedside-verifications/${passed.json().id}/acknowledge`, { note: 'Nothing.' })).json()).toMatchObject({ status: 409, code: 'not-an-alert' });
+    const again = await staff.clinician.post(`/api/v1/episodes/${a.episodeId}/bedside-verifications`, { specimenCode: specimen.code, mrn: a.mrn, birthDate: '1901-01-01' });
+    expect((await admin.post(`/api/v1/bedside-verifications/${again.json().verificationId}/acknowledge`, { note: 'Birth date typo; re-checked.' })).json()).toMatchObject({ acknowledgedBy: { displayName: expect.any(String) } });
+    expect((await admin.post('/api/v1/bedside-verifications/01900000-0000-7000-8000-000000000000/acknowledge', { note: 'x y z' })).statusCode).toBe(404);
+  });
+
+  it('follows an adverse event over time: every change audited with old and new values, and a worsening after review flags it again', async () => {
+    const p = await patientAndEpisode(staff.coordinator);
+    const report = (body: Record<string, unknown>) => staff.coordinator.post(`/api/v1/episodes/${p.episodeId}/adverse-events`, {
+      onsetOn: daysFromToday(0), category: 'pain-flare', relatedness: 'probable', outcome: 'recovering', description: 'Flare on day 2.', ...body,
+    });
+    const moderate = (await report({ severity: 'moderate' })).json();
+    expect(moderate).toMatchObject({ serious: false, flagged: false });
+    await staff.clinician.post(`/api/v1/adverse-events/${moderate.id}/review`, { note: 'Expected flare; analgesia.' });
+    const quiet = await staff.coordinator.patch(`/api/v1/adverse-events/${moderate.id}`, { relatedness: 'definite', outcome: 'recovered', description: 'Flare on day 2; settled by day 6.' });
+    expect(quiet.json()).toMatchObject({ relatedness: 'definite', outcome: 'recovered', flagged: false, reviewedBy: { id: staff.clinicianId } });
+    const worse = await staff.coordinator.patch(`/api/v1/adverse-events/${moderate.id}`, { severity: 'severe' });
+    expect(worse.json()).toMatchObject({ severity: 'severe', serious: true, flagged: true, reviewedAt: null });
+    const events = (await audit('adverse_event')).filter((e) => e.entityId === moderate.id && e.action === 'update' && !e.detail?.reviewed);
+    const first = events.find((e) => (e.detail?.fields as string[]).includes('relatedness'))!;
+    expect(first.detail).toMatchObject({ fields: ['relatedness', 'outcome', 'description'], changes: { relatedness: { from: 'probable', to: 'definite' }, outcome: { from: 'recovering', to: 'recovered' } } });
+    expect(JSON.stringify(first.detail)).not.toContain('settled by day 6');
+    expect(events.find((e) => (e.detail?.fields as string[]).includes('severity'))!.detail).toMatchObject({ changes: { severity: { from: 'moderate', to: 'severe' }, serious: { from: false, to: true } }, reviewCleared: true });
+
+    // Already serious and reviewed: raised to life-threatening, it needs a clinician's eyes again; a milder change does not.
+    const serious = (await report({ severity: 'moderate', serious: true })).json();
+    await staff.clinician.post(`/api/v1/adverse-events/${serious.id}/review`, { note: 'Admitted for observation.' });
+    expect((await staff.coordinator.patch(`/api/v1/adverse-events/${serious.id}`, { severity: 'mild' })).json()).toMatchObject({ flagged: false });
+    expect((await staff.coordinator.patch(`/api/v1/adverse-events/${serious.id}`, { severity: 'life-threatening' })).json()).toMatchObject({ flagged: true, reviewedAt: null });
+
+    const history = await staff.coordinator.get(`/api/v1/adverse-events/${moderate.id}/history`);
+    expect(history.statusCode).toBe(200);
+    expect(history.json().map((h: { kind: string }) => h.kind)).toEqual(['reported', 'reviewed', 'updated', 'updated']);
+    expect(history.json()[2]).toMatchObject({ by: expect.stringMatching(/^Coordinator \d+$/), fields: ['relatedness', 'outcome', 'description'], changes: { outcome: { from: 'recovering', to: 'recovered' } } });
+    expect(history.json()[3]).toMatchObject({ changes: { severity: { from: 'moderate', to: 'severe' } }, reviewCleared: true });
+    expect((await staff.lab.get(`/api/v1/adverse-events/${moderate.id}/history`)).statusCode).toBe(403);
+    expect((await audit('adverse_event')).some((e) => e.action === 'read' && e.entityId === moderate.id && e.detail?.history === true)).toBe(true);
+  });
+
   it('warns before a second patient’s centrifuge run while another is open', async () => {
     const a = await patientAndEpisode(staff.coordinator);
     const b = await patientAndEpisode(staff.coordinator);
@@ -347,7 +485,11 @@ describe.each(DIALECTS)('clinical pathway on %s', (dialect) => {
     expect((await staff.lab.post(`/api/v1/specimens/${sa.id}/events`, { type: 'centrifuged' })).statusCode).toBe(200);
     const second = await staff.lab.post(`/api/v1/specimens/${sb.id}/events`, { type: 'centrifuged' });
     expect(second.statusCode).toBe(409);
-    expect(second.json()).toMatchObject({ code: 'other-patient-in-progress', openSpecimens: [sa.displayCode] });
+    expect(second.json()).toMatchObject({ code: 'other-patient-in-progress', openSpecimens: [sa.displayCode], openSpecimensDrawnAt: [sa.drawnAt] });
+    // The lab learns which tubes and when they were drawn — never the other patient's identifiers.
+    expect(second.json().detail).toContain(sa.displayCode);
+    expect(second.json().detail).toMatch(/drawn \d{1,2} \w+/);
+    for (const identifier of [a.mrn, a.birthDate, 'Pathway', a.patientId]) expect(second.body).not.toContain(identifier);
     expect((await staff.lab.post(`/api/v1/specimens/${sb.id}/events`, { type: 'centrifuged', confirmSeparateRun: true })).statusCode).toBe(200);
     expect((await staff.lab.post(`/api/v1/specimens/${sb.id}/events`, { type: 'injected' })).statusCode).toBe(400);
     expect((await staff.lab.post(`/api/v1/specimens/${sa.id}/events`, { type: 'discarded', reason: 'Tube cracked in the centrifuge.' })).json()).toMatchObject({ status: 'discarded', discardReason: 'Tube cracked in the centrifuge.' });

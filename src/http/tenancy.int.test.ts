@@ -73,6 +73,7 @@ describe.each(DIALECTS)('tenancy on %s', (dialect) => {
     'POST /api/v1/episodes/:id/adverse-events': { onsetOn: '2026-01-01', category: 'other', severity: 'mild', relatedness: 'unlikely', outcome: 'unknown', description: 'x' },
     'PATCH /api/v1/adverse-events/:id': { outcome: 'recovered' },
     'POST /api/v1/adverse-events/:id/review': { note: 'x' },
+    'POST /api/v1/bedside-verifications/:id/acknowledge': { note: 'Product set aside.' },
   };
   const clientFor = (access: string | undefined): TestClient => {
     if (!access || access === 'signed-in' || access === 'public' || can('admin', access as Permission)) return intruder;

@@ -1,7 +1,6 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
-import type { ReactNode } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { formatInstructionDate, type InstructionItem } from '../science/index.js';
 import { actorOf } from '../http/access.js';
@@ -11,6 +10,7 @@ import type { Services } from '../services/context.js';
 import { getInstructionsPrint, type InstructionsPrint } from '../services/instructions.js';
 import { specimenBarcodePng } from '../services/specimen-barcode.js';
 import { getSpecimenLabel, type SpecimenLabel } from '../services/specimens.js';
+import { MONO_FONT, PAPER_CSS, PrintDocument as Document, a4SheetCss, printDate as date, printDateTime as dateTime } from './print-sheet.js';
 
 /**
  * Printable artefacts of the pathway — the signed consent, the specimen label and the patient's
@@ -18,50 +18,6 @@ import { getSpecimenLabel, type SpecimenLabel } from '../services/specimens.js';
  * Staff routes under /api/v1 (session and permission checked like every API route); each read is
  * audited by its service.
  */
-
-const BASE_CSS = `
-*{box-sizing:border-box}
-html{background:#e9ecef}
-body{margin:0;font:10pt/1.45 "Liberation Sans",Arial,Helvetica,sans-serif;color:#111}
-.sheet{width:210mm;min-height:297mm;margin:8mm auto;padding:14mm 16mm;background:#fff;box-shadow:0 1px 6px rgba(0,0,0,.25)}
-header{display:flex;justify-content:space-between;align-items:flex-end;border-bottom:2px solid #111;padding-bottom:2mm;margin-bottom:4mm}
-header h1{font-size:15pt;margin:0}
-header .clinic{font-weight:bold;font-size:10.5pt}
-header .meta{text-align:right;font-size:8pt;color:#444}
-.patient{display:grid;grid-template-columns:2fr 1fr 1fr;gap:1mm 4mm;border:1.5px solid #111;padding:2mm 3mm;margin-bottom:4mm}
-.patient .name{font-size:12pt;font-weight:bold}
-.label{display:block;font-size:7pt;text-transform:uppercase;letter-spacing:.04em;color:#555}
-h2{font-size:10pt;text-transform:uppercase;letter-spacing:.05em;margin:5mm 0 1.5mm;padding-bottom:.6mm;border-bottom:1px solid #999}
-.muted{color:#555}
-footer{margin-top:6mm;font-size:7.5pt;color:#555;display:flex;justify-content:space-between;gap:4mm}
-@page{size:A4;margin:12mm}
-@media print{html{background:#fff}.sheet{width:auto;min-height:0;margin:0;padding:0;box-shadow:none}}
-`;
-
-function dateTime(iso: string | null, timeZone: string): string {
-  if (!iso) return '—';
-  return new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone }).format(new Date(iso));
-}
-
-function date(isoDate: string): string {
-  return new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeZone: 'UTC' }).format(new Date(`${isoDate}T00:00:00Z`));
-}
-
-function Document({ title, css, children }: { title: string; css: string; children: ReactNode }) {
-  return (
-    <html lang="en">
-      <head>
-        <meta charSet="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <meta name="robots" content="noindex" />
-        <link rel="icon" href="data:," />
-        <title>{title}</title>
-        <style dangerouslySetInnerHTML={{ __html: css }} />
-      </head>
-      <body>{children}</body>
-    </html>
-  );
-}
 
 function PatientBlock({ patient }: { patient: { givenName: string; familyName: string; mrn: string; birthDate: string } }) {
   return (
@@ -80,7 +36,7 @@ function send(reply: FastifyReply, html: string): FastifyReply {
 
 // ---------------------------------------------------------------- signed consent
 
-const CONSENT_CSS = `${BASE_CSS}
+const CONSENT_CSS = a4SheetCss(`
 .text{font-size:10pt}
 .text h2,.text h3{font-size:10.5pt;text-transform:none;letter-spacing:0;border:0;margin:4mm 0 1mm}
 .text p,.text ul,.text ol{margin:0 0 2mm}
@@ -89,7 +45,7 @@ const CONSENT_CSS = `${BASE_CSS}
 .signature .mark img,.signature .mark svg{max-width:100%;max-height:32mm}
 .withdrawn{border:2px solid #b00020;color:#b00020;font-weight:bold;padding:2mm 3mm;margin-bottom:4mm}
 .check{font-size:8pt}
-`;
+`);
 
 export function ConsentPrintPage({ data }: { data: ConsentPrint }) {
   const { consent, template, clinicTimeZone: tz } = data;
@@ -144,17 +100,14 @@ export function ConsentPrintPage({ data }: { data: ConsentPrint }) {
 // ---------------------------------------------------------------- specimen label
 
 // A common specimen-label stock: 57 × 32 mm (2.25 × 1.25 in).
-const LABEL_CSS = `
-*{box-sizing:border-box}
-html{background:#e9ecef}
-body{margin:0;font:7pt/1.2 "Liberation Sans",Arial,Helvetica,sans-serif;color:#000}
+const LABEL_CSS = `${PAPER_CSS}body{font-size:7pt;line-height:1.2;color:#000}
 .label{width:57mm;height:32mm;margin:6mm auto;padding:1.2mm 2mm;background:#fff;box-shadow:0 1px 4px rgba(0,0,0,.3);overflow:hidden;display:flex;flex-direction:column;gap:.4mm;page-break-after:always;break-after:page}
 .banner{background:#000;color:#fff;font-weight:bold;font-size:6.5pt;letter-spacing:.05em;text-align:center;padding:.4mm 0}
 .name{font-size:9pt;font-weight:bold;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
 .ids{display:flex;justify-content:space-between;font-size:7pt}
 .ids b{font-size:7.5pt}
 .barcode{display:block;width:44mm;height:10mm;margin:0 auto;image-rendering:pixelated;image-rendering:crisp-edges}
-.code{text-align:center;font-family:"DejaVu Sans Mono","Liberation Mono",monospace;font-weight:bold;font-size:8pt;letter-spacing:.06em}
+.code{text-align:center;font-family:${MONO_FONT};font-weight:bold;font-size:8pt;letter-spacing:.06em}
 .times{display:flex;justify-content:space-between;font-size:6.5pt}
 @page{size:57mm 32mm;margin:0}
 @media print{html{background:#fff}.label{margin:0;box-shadow:none}}
@@ -184,14 +137,14 @@ export function SpecimenLabelPage({ label, barcodeDataUrl, copies }: { label: Sp
 
 // ---------------------------------------------------------------- instructions
 
-const INSTRUCTIONS_CSS = `${BASE_CSS}
+const INSTRUCTIONS_CSS = a4SheetCss(`
 ol.items{margin:0;padding-left:5mm}
 ol.items li{margin-bottom:2mm}
 .date{font-weight:bold}
 .past{color:#8a4b00;font-size:9pt}
 .procedure{font-size:12pt;margin:0 0 3mm}
 .warning{border:1.5px solid #111;padding:2mm 3mm;margin-top:5mm}
-`;
+`);
 
 export function InstructionsPrintPage({ data }: { data: InstructionsPrint }) {
   const phase = (p: InstructionItem['phase']) => data.items.filter((i) => i.phase === p);

@@ -10,7 +10,7 @@ const form = (entries: [string, string][]) => new URLSearchParams(entries).toStr
 /** The public self-screening, as a person without JavaScript (and a bot) uses it, on both dialects. */
 describe.each(DIALECTS)('public self-screening on %s', (dialect) => {
   let server: TestServer;
-  const count = async (table: 'lead' | 'screening_throttle' | 'audit_event') =>
+  const count = async (table: 'lead' | 'throttle' | 'audit_event') =>
     Number((await server.store.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
   const postForm = (url: string, body: string, ip = '198.51.100.7') => server.app.inject({ method: 'POST', url, remoteAddress: ip, payload: body, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
 
@@ -37,7 +37,7 @@ describe.each(DIALECTS)('public self-screening on %s', (dialect) => {
   });
 
   it('shows the urgent-care page for any red flag and stores nothing, not even a throttle count', async () => {
-    const before = { leads: await count('lead'), throttle: await count('screening_throttle'), audit: await count('audit_event') };
+    const before = { leads: await count('lead'), throttle: await count('throttle'), audit: await count('audit_event') };
     for (const code of RED_FLAG_CODES) {
       const res = await postForm('/screening', form(Object.entries({ ...screeningForm, [redFlagField(code)]: 'yes' })));
       expect(res.statusCode).toBe(200);
@@ -53,13 +53,13 @@ describe.each(DIALECTS)('public self-screening on %s', (dialect) => {
     const incomplete = await postForm('/screening', form(Object.entries(missing)));
     expect(incomplete.statusCode).toBe(400);
     expect(incomplete.body).toContain('href="#flag-fever"');
-    expect({ leads: await count('lead'), throttle: await count('screening_throttle'), audit: await count('audit_event') }).toEqual(before);
+    expect({ leads: await count('lead'), throttle: await count('throttle'), audit: await count('audit_event') }).toEqual(before);
   });
 
   it('defends the consultation form: honeypot, field and size limits, a per-address limit, and keeps no address', async () => {
     const request = (extra: Record<string, string>, ip: string) => postForm('/screening/consultation', form(Object.entries({ ...screeningForm, name: 'Ada Lovelace', email: 'ada@example.test', consentToContact: 'yes', ...extra })), ip);
     const before = await count('lead');
-    const throttleBefore = await count('screening_throttle');
+    const throttleBefore = await count('throttle');
     const bot = await request({ website: 'http://spam.example' }, '203.0.113.50');
     expect(bot.statusCode).toBe(303); // a bot learns nothing
     const noConsent = await request({ consentToContact: '' }, '203.0.113.51');
@@ -70,7 +70,7 @@ describe.each(DIALECTS)('public self-screening on %s', (dialect) => {
     const huge = await request({ preferredTime: 'x'.repeat(20_000) }, '203.0.113.52');
     expect(huge.statusCode).toBe(413);
     expect(await count('lead')).toBe(before);
-    expect(await count('screening_throttle')).toBe(throttleBefore);
+    expect(await count('throttle')).toBe(throttleBefore);
 
     expect((await request({}, '203.0.113.60')).statusCode).toBe(303);
     const tooSoon = await request({}, '203.0.113.60');
@@ -78,7 +78,7 @@ describe.each(DIALECTS)('public self-screening on %s', (dialect) => {
     expect(tooSoon.headers['retry-after']).toBeDefined();
     expect(tooSoon.body).toContain('Ada Lovelace'); // what they typed is kept on the page
     expect(await count('lead')).toBe(before + 1);
-    const throttles = await server.store.db.selectFrom('screening_throttle').selectAll().execute();
+    const throttles = await server.store.db.selectFrom('throttle').selectAll().execute();
     expect(JSON.stringify(throttles)).not.toContain('203.0.113.60');
     const leads = await server.store.db.selectFrom('lead').selectAll().execute();
     expect(JSON.stringify(leads)).not.toContain('203.0.113');

@@ -100,6 +100,8 @@ export async function reportAdverseEvent(services: Services, actor: Actor, episo
   });
 }
 
+const SEVERITY_RANK: Record<AdverseEventSeverity, number> = { mild: 0, moderate: 1, severe: 2, 'life-threatening': 3 };
+
 export type AdverseEventUpdate = Partial<Pick<AdverseEventInput, 'severity' | 'relatedness' | 'outcome' | 'description' | 'serious'>>;
 
 /** Follows an event over time (outcome, severity …); audited with the changed field names. */
@@ -118,14 +120,23 @@ export async function updateAdverseEvent(services: Services, actor: Actor, id: s
     next.serious = isSerious({ severity: next.severity, outcome: next.outcome, serious: input.serious ?? row.serious === 1 }) ? 1 : 0;
     const changed = (['severity', 'relatedness', 'outcome', 'description', 'serious'] as const).filter((k) => next[k] !== row[k]);
     if (changed.length === 0) return presentAdverseEvent(row, await staffNames(trx, actor.clinicId, [row.reported_by, row.reviewed_by]));
-    // Newly serious after a review: it needs a clinician's eyes again.
-    if (next.serious === 1 && row.serious === 0) Object.assign(next, { reviewed_at: null, reviewed_by: null, review_note: null });
+    // Worse after a review — newly serious, raised to severe or life-threatening, or fatal: it needs a clinician's eyes again.
+    const reflag = row.reviewed_at !== null && (
+      (next.serious === 1 && row.serious === 0)
+      || (SEVERITY_RANK[next.severity] > SEVERITY_RANK[row.severity] && SEVERITY_RANK[next.severity] >= SEVERITY_RANK.severe)
+      || (next.outcome === 'fatal' && row.outcome !== 'fatal'));
+    if (reflag) Object.assign(next, { reviewed_at: null, reviewed_by: null, review_note: null });
     next.updated_at = nowIso();
     await trx.updateTable('adverse_event').set({
       severity: next.severity, relatedness: next.relatedness, outcome: next.outcome, description: next.description, serious: next.serious, updated_at: next.updated_at,
       reviewed_at: next.reviewed_at, reviewed_by: next.reviewed_by, review_note: next.review_note,
     }).where('id', '=', id).where('clinic_id', '=', actor.clinicId).execute();
-    await recordAudit(trx, store.dialect, subjectOf(actor), { action: 'update', entityType: 'adverse_event', entityId: id, patientId: row.patient_id, detail: { fields: changed, serious: next.serious === 1 } });
+    // The coded fields with their old and new values (the history shown in the staff app); the description's text stays out of the audit trail.
+    const changes = Object.fromEntries(changed.filter((k) => k !== 'description').map((k) => [k, k === 'serious' ? { from: row.serious === 1, to: next.serious === 1 } : { from: row[k], to: next[k] }]));
+    await recordAudit(trx, store.dialect, subjectOf(actor), {
+      action: 'update', entityType: 'adverse_event', entityId: id, patientId: row.patient_id,
+      detail: { fields: changed, changes, serious: next.serious === 1, ...(reflag ? { reviewCleared: true } : {}) },
+    });
     return presentAdverseEvent(next, await staffNames(trx, actor.clinicId, [next.reported_by, next.reviewed_by]));
   });
 }
@@ -156,5 +167,46 @@ export async function listAdverseEvents(services: Services, actor: Actor, episod
     await recordAudit(trx, store.dialect, subjectOf(actor), { action: 'read', entityType: 'adverse_event', patientId: episode.patient_id, detail: { episodeId, list: true, count: rows.length } });
     const names = await staffNames(trx, actor.clinicId, rows.flatMap((r) => [r.reported_by, r.reviewed_by]));
     return rows.map((r) => presentAdverseEvent(r, names));
+  });
+}
+
+type ChangeValue = string | boolean | null;
+
+export interface AdverseEventChange {
+  at: string;
+  /** The colleague's name (or the audit's label for a former account). */
+  by: string | null;
+  kind: 'reported' | 'updated' | 'reviewed';
+  /** Changed coded fields with old and new values; `description` is listed in `fields` only. */
+  fields: string[];
+  changes: Record<string, { from: ChangeValue; to: ChangeValue }>;
+  /** A worsening after a review put the event back on the review list. */
+  reviewCleared: boolean;
+}
+
+/**
+ * The history of an event, read from its audit trail (report, every change with the coded values
+ * before and after, reviews), oldest first. Audited as a read of patient data.
+ */
+export async function adverseEventHistory(services: Services, actor: Actor, id: string): Promise<AdverseEventChange[]> {
+  assertCan(actor, 'adverse-event:read');
+  const { store } = services;
+  return inTransaction(store, async (trx) => {
+    const row = await trx.selectFrom('adverse_event').select(['id', 'patient_id']).where('id', '=', id).where('clinic_id', '=', actor.clinicId).executeTakeFirst();
+    if (!row) throw notFound('adverse event');
+    const events = await trx.selectFrom('audit_event').select(['at', 'actor_id', 'actor_label', 'action', 'detail', 'chain_seq'])
+      .where('clinic_id', '=', actor.clinicId).where('entity_type', '=', 'adverse_event').where('entity_id', '=', id).where('action', 'in', ['create', 'update'])
+      .orderBy('chain_seq').execute();
+    await recordAudit(trx, store.dialect, subjectOf(actor), { action: 'read', entityType: 'adverse_event', entityId: id, patientId: row.patient_id, detail: { history: true } });
+    const names = await staffNames(trx, actor.clinicId, events.map((e) => e.actor_id));
+    return events.map((e) => {
+      const detail: Record<string, unknown> = e.detail ? (JSON.parse(e.detail) as Record<string, unknown>) : {};
+      const kind = e.action === 'create' ? 'reported' as const : detail.reviewed === true ? 'reviewed' as const : 'updated' as const;
+      return {
+        at: e.at, by: (e.actor_id ? names.get(e.actor_id) : undefined) ?? e.actor_label, kind, fields: Array.isArray(detail.fields) ? (detail.fields as string[]) : [],
+        changes: (detail.changes && typeof detail.changes === 'object' ? detail.changes : {}) as AdverseEventChange['changes'],
+        reviewCleared: detail.reviewCleared === true,
+      };
+    });
   });
 }

@@ -15,6 +15,7 @@ import { enqueueMail } from './outbox.js';
 import { checkPasswordPolicy } from './passwords.js';
 import { permissionsOf, type Permission } from './permissions.js';
 import { DUMMY_PASSWORD_HASH, hashPassword, hashToken, newToken, verifyPassword } from './secrets.js';
+import { clearKey, countHit, lockedSeconds, stableKey, type ThrottleRule } from './throttle.js';
 
 export interface StaffView {
   id: string;
@@ -115,15 +116,15 @@ export async function login(services: Services, input: { email: string; password
   const { store } = services;
   const email = normaliseEmail(input.email);
   const now = nowIso();
-  await assertNotThrottled(store, `ip:${client.ip}`, now, 'rate-limited', 'Too many failed sign-ins from this network address.');
-  await assertNotThrottled(store, `account:${email}`, now, 'locked', 'This account is locked after too many failed sign-ins.');
+  await assertNotThrottled(store, LOGIN_IP, client.ip, now, 'rate-limited', 'Too many failed sign-ins from this network address.');
+  await assertNotThrottled(store, LOGIN_ACCOUNT, email, now, 'locked', 'This account is locked after too many failed sign-ins.');
 
   const user = await store.db.selectFrom('staff_user').selectAll().where('email', '=', email).executeTakeFirst();
   const passwordOk = await verifyPassword(input.password, user?.password_hash ?? DUMMY_PASSWORD_HASH);
   if (!user || !passwordOk) {
     await inTransaction(store, async (trx) => {
-      await countFailure(trx, `account:${email}`, now, ACCOUNT_MAX_FAILURES);
-      await countFailure(trx, `ip:${client.ip}`, now, IP_MAX_FAILURES);
+      await countHit(trx, LOGIN_ACCOUNT, stableKey(LOGIN_ACCOUNT.scope, email), Date.parse(now));
+      await countHit(trx, LOGIN_IP, stableKey(LOGIN_IP.scope, client.ip), Date.parse(now));
       const who: AuditSubject = { clinicId: user?.clinic_id ?? null, actorId: user?.id ?? null, actorLabel: email, ip: client.ip };
       await recordAudit(trx, store.dialect, who, { action: 'login-failed', entityType: 'staff_user', entityId: user?.id ?? null, detail: { reason: user ? 'wrong password' : 'unknown email' } });
     });
@@ -134,7 +135,7 @@ export async function login(services: Services, input: { email: string; password
   const token = newToken();
   const csrfToken = newToken();
   await inTransaction(store, async (trx) => {
-    await trx.deleteFrom('login_throttle').where('key', '=', `account:${email}`).execute();
+    await clearKey(trx, LOGIN_ACCOUNT.scope, stableKey(LOGIN_ACCOUNT.scope, email));
     await trx.insertInto('staff_session').values({
       token_hash: hashToken(token), user_id: user.id, clinic_id: user.clinic_id, csrf_token: csrfToken, created_at: now, last_seen_at: now,
       expires_at: addSeconds(now, SESSION_ABSOLUTE_SECONDS), ip: client.ip, user_agent: client.userAgent.slice(0, 300),
@@ -147,22 +148,15 @@ export async function login(services: Services, input: { email: string; password
   return { token, session: session.view };
 }
 
-async function assertNotThrottled(store: Store, key: string, now: string, kind: 'locked' | 'rate-limited', message: string): Promise<void> {
-  const row = await store.db.selectFrom('login_throttle').select('locked_until').where('key', '=', key).executeTakeFirst();
-  if (row?.locked_until && row.locked_until > now) {
-    const seconds = Math.ceil((Date.parse(row.locked_until) - Date.parse(now)) / 1000);
+/** Failed sign-ins (and wrong signing passwords) per account and per network address. */
+const LOGIN_ACCOUNT: ThrottleRule = { scope: 'login-account', windowSeconds: THROTTLE_WINDOW_SECONDS, window: 'from-first-hit', max: ACCOUNT_MAX_FAILURES, lockSeconds: LOCKOUT_SECONDS };
+const LOGIN_IP: ThrottleRule = { scope: 'login-ip', windowSeconds: THROTTLE_WINDOW_SECONDS, window: 'from-first-hit', max: IP_MAX_FAILURES, lockSeconds: LOCKOUT_SECONDS };
+
+async function assertNotThrottled(store: Store, rule: ThrottleRule, value: string, now: string, kind: 'locked' | 'rate-limited', message: string): Promise<void> {
+  const seconds = await lockedSeconds(store.db, rule.scope, stableKey(rule.scope, value), Date.parse(now));
+  if (seconds > 0) {
     throw new ServiceError(kind, `${message} Try again in ${Math.ceil(seconds / 60)} minute(s), or reset the password by email.`, { retryAfterSeconds: seconds });
   }
-}
-
-async function countFailure(trx: Trx, key: string, now: string, maxFailures: number): Promise<void> {
-  const row = await trx.selectFrom('login_throttle').selectAll().where('key', '=', key).executeTakeFirst();
-  const windowOpen = row && addSeconds(row.window_started_at, THROTTLE_WINDOW_SECONDS) > now;
-  const failures = windowOpen ? row.failures + 1 : 1;
-  const lockedUntil = failures >= maxFailures ? addSeconds(now, LOCKOUT_SECONDS) : null;
-  const values = { failures, window_started_at: windowOpen ? row.window_started_at : now, locked_until: lockedUntil };
-  if (row) await trx.updateTable('login_throttle').set(values).where('key', '=', key).execute();
-  else await trx.insertInto('login_throttle').values({ key, ...values }).execute();
 }
 
 /**
@@ -175,10 +169,10 @@ export async function confirmPasswordSignature(store: Store, actor: Actor, passw
   const now = nowIso();
   const user = await store.db.selectFrom('staff_user').select(['email', 'password_hash']).where('id', '=', actor.userId).where('clinic_id', '=', actor.clinicId).executeTakeFirst();
   if (!user) throw new ServiceError('unauthenticated', 'Your account no longer exists. Sign in again.');
-  await assertNotThrottled(store, `account:${user.email}`, now, 'locked', 'This account is locked after too many wrong passwords; nothing was signed.');
+  await assertNotThrottled(store, LOGIN_ACCOUNT, user.email, now, 'locked', 'This account is locked after too many wrong passwords; nothing was signed.');
   if (await verifyPassword(password, user.password_hash)) return;
   await inTransaction(store, async (trx) => {
-    await countFailure(trx, `account:${user.email}`, now, ACCOUNT_MAX_FAILURES);
+    await countHit(trx, LOGIN_ACCOUNT, stableKey(LOGIN_ACCOUNT.scope, user.email), Date.parse(now));
     await recordAudit(trx, store.dialect, subjectOf(actor), { action: 'login-failed', entityType: 'signature', entityId: actor.userId, detail: { purpose, reason: 'wrong password' } });
   });
   throw new ServiceError('invalid', 'That is not your password, so nothing was signed. Enter the password you sign in with.', { field: 'password' });
@@ -290,7 +284,7 @@ export async function resetPassword(store: Store, input: { token: string; passwo
     if (Number(used.numUpdatedRows) !== 1) throw conflict('This reset link has just been used. Ask for a new one.');
     await trx.updateTable('staff_user').set({ password_hash: passwordHash, updated_at: now }).where('id', '=', user.id).execute();
     await trx.deleteFrom('staff_session').where('user_id', '=', user.id).execute();
-    await trx.deleteFrom('login_throttle').where('key', '=', `account:${user.email}`).execute();
+    await clearKey(trx, LOGIN_ACCOUNT.scope, stableKey(LOGIN_ACCOUNT.scope, user.email));
     await recordAudit(trx, store.dialect, { clinicId: user.clinic_id, actorId: user.id, actorLabel: user.email, ip }, { action: 'password-reset', entityType: 'staff_user', entityId: user.id });
   });
 }

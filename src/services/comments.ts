@@ -13,7 +13,8 @@ import { countLinks, renderCommentHtml } from './markdown.js';
 import { enqueueMail } from './outbox.js';
 import type { Page } from './patients.js';
 import { assertCan } from './permissions.js';
-import { checkCommentFormToken, hashAddress } from './visitors.js';
+import { addressKey, enforceLimit, type ThrottleRule } from './throttle.js';
+import { checkCommentFormToken } from './visitors.js';
 
 /**
  * Readers' comments under articles: anonymous submission with its spam defences, the staff
@@ -136,9 +137,12 @@ export async function submitComment(services: Services, clinicId: string, input:
     parentId = parent.parent_id ?? parent.id;
   }
 
-  const { day, hash } = await hashAddress(store, clinicId, input.address, nowMs);
+  const key = await addressKey(store, COMMENT_THROTTLE.scope, clinicId, input.address, nowMs);
   return inTransaction(store, async (trx) => {
-    await throttle(trx, clinicId, day, hash, nowMs);
+    await enforceLimit(trx, COMMENT_THROTTLE, key, nowMs, {
+      limit: 'You have sent many comments today; please come back tomorrow.',
+      'too-soon': 'Please wait a few seconds before sending another comment.',
+    });
     let status: CommentStatus = 'pending';
     if (mode === 'open-after-first-approved' && email) {
       const known = await trx.selectFrom('article_comment').select('id').where('clinic_id', '=', clinicId).where('author_email', '=', email)
@@ -155,23 +159,10 @@ export async function submitComment(services: Services, clinicId: string, input:
   });
 }
 
-async function throttle(trx: Trx, clinicId: string, day: string, addressHash: string, nowMs: number): Promise<void> {
-  const yesterday = new Date(nowMs - 86_400_000).toISOString().slice(0, 10);
-  await trx.deleteFrom('comment_throttle').where('clinic_id', '=', clinicId).where('day', '<', yesterday).execute();
-  const row = await trx.selectFrom('comment_throttle').select(['comments', 'last_at']).where('clinic_id', '=', clinicId).where('day', '=', day).where('address_hash', '=', addressHash).executeTakeFirst();
-  if (row && row.comments >= COMMENT_LIMITS.perAddressPerDay) {
-    const midnight = Date.parse(`${day}T00:00:00Z`) + 86_400_000;
-    throw new ServiceError('rate-limited', 'You have sent many comments today; please come back tomorrow.', { retryAfterSeconds: Math.ceil((midnight - nowMs) / 1000) });
-  }
-  const since = row ? (nowMs - Date.parse(row.last_at)) / 1000 : Infinity;
-  if (since < COMMENT_LIMITS.secondsBetweenFromOneAddress) {
-    throw new ServiceError('rate-limited', 'Please wait a few seconds before sending another comment.', { retryAfterSeconds: Math.ceil(COMMENT_LIMITS.secondsBetweenFromOneAddress - since) });
-  }
-  const at = new Date(nowMs).toISOString();
-  await trx.insertInto('comment_throttle').values({ clinic_id: clinicId, day, address_hash: addressHash, comments: 1, last_at: at })
-    .onConflict((oc) => oc.columns(['clinic_id', 'day', 'address_hash']).doUpdateSet((eb) => ({ comments: eb('comment_throttle.comments', '+', 1), last_at: at })))
-    .execute();
-}
+/** Comments per address and UTC day, and a pause between two (services/throttle.ts). */
+const COMMENT_THROTTLE: ThrottleRule = {
+  scope: 'comment', windowSeconds: 86_400, window: 'fixed', max: COMMENT_LIMITS.perAddressPerDay, minSecondsBetween: COMMENT_LIMITS.secondsBetweenFromOneAddress,
+};
 
 async function notifyAuthor(services: Services, trx: Trx, clinicId: string, article: { slug: string; title: string; author_id: string }, comment: ArticleCommentRow): Promise<void> {
   const author = await trx.selectFrom('staff_user').select(['email', 'display_name', 'active']).where('id', '=', article.author_id).where('clinic_id', '=', clinicId).executeTakeFirst();

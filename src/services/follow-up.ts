@@ -8,7 +8,7 @@ import type {
   CallOutcome, FollowUpContactRow, FollowUpScheduleRow, FollowUpStopReason, FollowUpTimePointRow, ResponseMode, SurveyResponseRow,
   TimePointStatus, TreatmentFailureKind, TreatmentFailureRow,
 } from '../store/schema-outcomes.js';
-import type { OutboxStatus } from '../store/schema.js';
+import type { EpisodeRow, OutboxStatus } from '../store/schema.js';
 import { recordAudit, subjectOf, type AuditSubject } from './audit.js';
 import { nowIso, todayIso } from './clock.js';
 import type { Actor, Services } from './context.js';
@@ -18,7 +18,7 @@ import { newId } from './ids.js';
 import { activeInstruments } from './instruments.js';
 import { onPlannedProcedureDateChanged } from './instructions.js';
 import { askedInstruments, saveResponse } from './outcome-responses.js';
-import { loadOutcomeSettings } from './outcome-settings.js';
+import { loadOutcomeSettings, type ResponderRuleEntry, type ResponderRules } from './outcome-settings.js';
 import { assertCan } from './permissions.js';
 
 /**
@@ -96,7 +96,10 @@ export interface TimePointView {
   status: TimePointStatus;
   state: TimePointState;
   stopReason: FollowUpStopReason | null;
+  /** what the patient is asked: the protocol's instruments the clinic can offer now */
   instruments: string[];
+  /** in the protocol but not asked: licensed wording (the ODI) the clinic has not imported */
+  notImported: string[];
   sends: number;
   nextSendOn: string | null;
   invitedAt: string | null;
@@ -137,7 +140,10 @@ export interface FollowUpView {
   timePoints: TimePointView[];
   treatmentFailures: TreatmentFailureView[];
   trajectories: TrajectoryView[];
+  /** the clinic's first responder rule (back-pain NRS by default) */
   responderRule: { rule: ResponderRule; text: string };
+  /** every responder rule of the clinic, one per instrument */
+  responderRules: ResponderRuleEntry[];
 }
 
 export function presentResponse(r: SurveyResponseRow): ResponseView {
@@ -158,15 +164,19 @@ function presentContact(c: ContactWithDelivery): ContactView {
   return { id: c.id, kind: c.kind, channel: c.channel, sendNumber: c.send_number, at: c.created_at, outcome: c.outcome, note: c.note, by: c.created_by_label, delivery: c.delivery };
 }
 
-/** Minimal important change of an instrument for the chart band: the clinic's rule first. */
-function importantChangeOf(code: string, rule: ResponderRule): TrajectoryView['importantChange'] {
+/**
+ * Minimal important change of an instrument for the chart band: the clinic's rule for that
+ * instrument first (a map instrument → rule, or one rule), else Ostelo 2008.
+ */
+function importantChangeOf(code: string, rules: ResponderRule | ResponderRules): TrajectoryView['importantChange'] {
+  const rule = 'kind' in rules && typeof rules.kind === 'string' ? rules as ResponderRule : (rules as ResponderRules)[code];
   const found: { points: number | null; percent: number | null } = { points: null, percent: null };
   const walk = (r: ResponderRule) => {
     if (r.kind === 'absolute' && r.instrument === code && found.points === null) found.points = r.points;
     else if (r.kind === 'percent' && r.instrument === code && found.percent === null) found.percent = r.percent;
     else if (r.kind === 'all' || r.kind === 'any') r.rules.forEach(walk);
   };
-  walk(rule);
+  if (rule) walk(rule);
   if (found.points !== null || found.percent !== null) return { ...found, source: 'clinic responder rule' };
   // Ostelo 2008 (Spine): NRS 2 points, ODI 10 points
   if (code === 'nrs-back' || code === 'nrs-leg') return { points: RESPONDER_PRESETS.osteloNrs2Points.rule.points, percent: null, source: RESPONDER_PRESETS.osteloNrs2Points.source };
@@ -175,7 +185,7 @@ function importantChangeOf(code: string, rule: ResponderRule): TrajectoryView['i
 }
 
 /** Scores over time per instrument, ordered by time point (the patient's chart and the staff chart). */
-export function trajectories(timePoints: Pick<FollowUpTimePointRow, 'code' | 'label' | 'due_on' | 'position'>[], responses: SurveyResponseRow[], rule: ResponderRule): TrajectoryView[] {
+export function trajectories(timePoints: Pick<FollowUpTimePointRow, 'code' | 'label' | 'due_on' | 'position'>[], responses: SurveyResponseRow[], rule: ResponderRule | ResponderRules): TrajectoryView[] {
   const order = new Map(timePoints.map((t) => [t.code, t]));
   const byInstrument = new Map<string, SurveyResponseRow[]>();
   for (const r of responses) {
@@ -199,6 +209,12 @@ export function trajectories(timePoints: Pick<FollowUpTimePointRow, 'code' | 'la
 }
 
 const INSTRUMENT_ORDER = { 'nrs-back': 0, 'nrs-leg': 1, odi: 2, peg: 3, pgic: 4 } as const;
+
+/** A time point's instruments split into those asked and those waiting for the clinic's licensed copy. */
+export function offeredInstruments(instrumentsJson: unknown, active: ReadonlyMap<string, unknown>): { instruments: string[]; notImported: string[] } {
+  const codes = fromJson<string[]>(instrumentsJson) ?? [];
+  return { instruments: codes.filter((c) => active.has(c)), notImported: codes.filter((c) => !active.has(c)) };
+}
 
 // ---------------------------------------------------------------------------------------------
 // Attaching and moving the schedule
@@ -236,59 +252,91 @@ export async function setProcedureDate(services: Services, actor: Actor, episode
   await inTransaction(store, async (trx) => {
     const episode = await episodeInClinic(trx, actor.clinicId, episodeId);
     if (episode.status === 'cancelled' && date !== null) throw conflict('This episode is cancelled: reopen it before planning its procedure.');
-    const now = nowIso();
-    const who = subjectOf(actor);
-    await trx.updateTable('episode').set({ planned_procedure_on: date, updated_at: now }).where('id', '=', episodeId).where('clinic_id', '=', actor.clinicId).execute();
-    // Instructions already sent to the patient are recomputed and re-sent for the new date (pathway).
-    await onPlannedProcedureDateChanged(trx, store.dialect, who, actor.clinicId, episodeId, episode.planned_procedure_on, date);
-    const schedule = await trx.selectFrom('follow_up_schedule').selectAll().where('clinic_id', '=', actor.clinicId).where('episode_id', '=', episodeId).executeTakeFirst();
-
-    if (date === null) {
-      if (schedule) await stopFollowUp(trx, store.dialect, who, actor.clinicId, episodeId, 'procedure-unplanned');
-      await recordAudit(trx, store.dialect, who, { action: 'update', entityType: 'episode', entityId: episodeId, patientId: episode.patient_id, detail: { fields: ['planned_procedure_on'], plannedProcedureOn: null, previous: episode.planned_procedure_on } });
-      return;
-    }
-
-    if (!schedule) {
-      const settings = await loadOutcomeSettings(trx, actor.clinicId);
-      const points = scheduleFor(date, settings.protocol);
-      const scheduleId = newId();
-      await trx.insertInto('follow_up_schedule').values({
-        id: scheduleId, clinic_id: actor.clinicId, episode_id: episodeId, patient_id: episode.patient_id, anchor_on: date,
-        protocol_json: toJson(settings.protocol), status: 'active', stop_reason: null, stopped_at: null, created_at: now, updated_at: now,
-      }).execute();
-      await trx.insertInto('follow_up_time_point').values(points.map((p, position) => ({
-        id: newId(), clinic_id: actor.clinicId, schedule_id: scheduleId, episode_id: episodeId, patient_id: episode.patient_id,
-        code: p.code, label: p.label, position, due_on: p.dueDate, window_start_on: p.windowStart, window_end_on: p.windowEnd,
-        instruments_json: toJson(p.code === BASELINE_TIME_POINT_CODE ? settings.baselineInstruments : settings.followUpInstruments),
-        status: 'open' as const, stop_reason: null, sends: 0, next_send_on: p.windowStart, invited_at: null, completed_at: null, created_at: now, updated_at: now,
-      }))).execute();
-      await recordAudit(trx, store.dialect, who, { action: 'create', entityType: 'follow_up_schedule', entityId: scheduleId, patientId: episode.patient_id, detail: { episodeId, plannedProcedureOn: date, timePoints: points.length } });
-      return;
-    }
-
-    const protocol = fromJson<FollowUpProtocol>(schedule.protocol_json)!;
-    const points = new Map(scheduleFor(date, protocol).map((p, position) => [p.code, { ...p, position }]));
-    if (schedule.status === 'stopped' && schedule.stop_reason === 'procedure-unplanned') {
-      await resumeFollowUp(trx, store.dialect, who, actor.clinicId, episodeId, 'procedure-unplanned');
-    }
-    const open = await trx.selectFrom('follow_up_time_point').selectAll().where('clinic_id', '=', actor.clinicId).where('schedule_id', '=', schedule.id).where('status', '=', 'open').execute();
-    for (const tp of open) {
-      const p = points.get(tp.code);
-      if (!p) continue;
-      // A point not yet emailed waits for its new window; one mid-reminders carries on, not before the window opens.
-      const nextSendOn = tp.sends === 0 ? p.windowStart : tp.next_send_on === null ? null : (tp.next_send_on > p.windowStart ? tp.next_send_on : p.windowStart);
-      await trx.updateTable('follow_up_time_point').set({
-        due_on: p.dueDate, window_start_on: p.windowStart, window_end_on: p.windowEnd, position: p.position, next_send_on: nextSendOn, updated_at: now,
-      }).where('id', '=', tp.id).where('clinic_id', '=', actor.clinicId).execute();
-    }
-    await trx.updateTable('follow_up_schedule').set({ anchor_on: date, updated_at: now }).where('id', '=', schedule.id).execute();
-    await recordAudit(trx, store.dialect, who, {
-      action: 'update', entityType: 'follow_up_schedule', entityId: schedule.id, patientId: episode.patient_id,
-      detail: { episodeId, plannedProcedureOn: date, previous: schedule.anchor_on, movedTimePoints: open.length },
-    });
+    await applyProcedureDate(trx, store.dialect, subjectOf(actor), actor.clinicId, episode, date);
   });
   return readFollowUp(services, actor, episodeId, false);
+}
+
+/**
+ * Anchors the follow-up on the injection when it is recorded (called by recordProcedure inside
+ * its transaction, after the procedure row is written): the performed date in the clinic's time
+ * zone becomes the planned procedure date; when it differs, every open time point moves with it
+ * (the baseline stays due before the injection); an episode that never had a date gets its
+ * schedule now. Only the episode's first injection anchors it — a repeat injection is a treatment
+ * failure, not a new anchor. Returns the anchor date, or null when nothing was changed.
+ */
+export async function anchorFollowUpOnInjection(trx: Trx, dialect: Dialect, who: AuditSubject, clinicId: string, episodeId: string, performedAt: string): Promise<string | null> {
+  const injections = await trx.selectFrom('injection_procedure').select((eb) => eb.fn.countAll<number>().as('n')).where('clinic_id', '=', clinicId).where('episode_id', '=', episodeId).executeTakeFirstOrThrow();
+  if (Number(injections.n) !== 1) return null;
+  const episode = await episodeInClinic(trx, clinicId, episodeId);
+  if (episode.status === 'cancelled') return null;
+  const performedOn = await clinicTodayFor(trx, clinicId, performedAt);
+  const schedule = await trx.selectFrom('follow_up_schedule').select(['anchor_on', 'status', 'stop_reason']).where('clinic_id', '=', clinicId).where('episode_id', '=', episodeId).executeTakeFirst();
+  const unchanged = episode.planned_procedure_on === performedOn && schedule?.anchor_on === performedOn && !(schedule.status === 'stopped' && schedule.stop_reason === 'procedure-unplanned');
+  if (unchanged) return null;
+  await applyProcedureDate(trx, dialect, who, clinicId, episode, performedOn, { reason: 'injection-recorded' });
+  return performedOn;
+}
+
+/**
+ * The transaction-level core of a procedure date change (a staff member's plan, or the recorded
+ * injection): the episode's date, the instructions re-send, and the schedule attached, moved or
+ * stopped — each audited.
+ */
+export async function applyProcedureDate(trx: Trx, dialect: Dialect, who: AuditSubject, clinicId: string, episode: EpisodeRow, date: string | null, options: { reason?: 'injection-recorded' } = {}): Promise<void> {
+  const episodeId = episode.id;
+  const now = nowIso();
+  await trx.updateTable('episode').set({ planned_procedure_on: date, updated_at: now }).where('id', '=', episodeId).where('clinic_id', '=', clinicId).execute();
+  // Instructions already sent to the patient are recomputed and re-sent for the new date (pathway),
+  // unless the injection has happened (instructions.ts checks).
+  await onPlannedProcedureDateChanged(trx, dialect, who, clinicId, episodeId, episode.planned_procedure_on, date);
+  const schedule = await trx.selectFrom('follow_up_schedule').selectAll().where('clinic_id', '=', clinicId).where('episode_id', '=', episodeId).executeTakeFirst();
+  const why = options.reason ? { reason: options.reason } : {};
+
+  if (date === null) {
+    if (schedule) await stopFollowUp(trx, dialect, who, clinicId, episodeId, 'procedure-unplanned');
+    await recordAudit(trx, dialect, who, { action: 'update', entityType: 'episode', entityId: episodeId, patientId: episode.patient_id, detail: { fields: ['planned_procedure_on'], plannedProcedureOn: null, previous: episode.planned_procedure_on } });
+    return;
+  }
+
+  if (!schedule) {
+    const settings = await loadOutcomeSettings(trx, clinicId);
+    const points = scheduleFor(date, settings.protocol);
+    const scheduleId = newId();
+    await trx.insertInto('follow_up_schedule').values({
+      id: scheduleId, clinic_id: clinicId, episode_id: episodeId, patient_id: episode.patient_id, anchor_on: date,
+      protocol_json: toJson(settings.protocol), status: 'active', stop_reason: null, stopped_at: null, created_at: now, updated_at: now,
+    }).execute();
+    await trx.insertInto('follow_up_time_point').values(points.map((p, position) => ({
+      id: newId(), clinic_id: clinicId, schedule_id: scheduleId, episode_id: episodeId, patient_id: episode.patient_id,
+      code: p.code, label: p.label, position, due_on: p.dueDate, window_start_on: p.windowStart, window_end_on: p.windowEnd,
+      instruments_json: toJson(p.code === BASELINE_TIME_POINT_CODE ? settings.baselineInstruments : settings.followUpInstruments),
+      status: 'open' as const, stop_reason: null, sends: 0, next_send_on: p.windowStart, invited_at: null, completed_at: null, created_at: now, updated_at: now,
+    }))).execute();
+    await recordAudit(trx, dialect, who, { action: 'create', entityType: 'follow_up_schedule', entityId: scheduleId, patientId: episode.patient_id, detail: { episodeId, plannedProcedureOn: date, timePoints: points.length, ...why } });
+    return;
+  }
+
+  const protocol = fromJson<FollowUpProtocol>(schedule.protocol_json)!;
+  const points = new Map(scheduleFor(date, protocol).map((p, position) => [p.code, { ...p, position }]));
+  if (schedule.status === 'stopped' && schedule.stop_reason === 'procedure-unplanned') {
+    await resumeFollowUp(trx, dialect, who, clinicId, episodeId, 'procedure-unplanned');
+  }
+  const open = await trx.selectFrom('follow_up_time_point').selectAll().where('clinic_id', '=', clinicId).where('schedule_id', '=', schedule.id).where('status', '=', 'open').execute();
+  for (const tp of open) {
+    const p = points.get(tp.code);
+    if (!p) continue;
+    // A point not yet emailed waits for its new window; one mid-reminders carries on, not before the window opens.
+    const nextSendOn = tp.sends === 0 ? p.windowStart : tp.next_send_on === null ? null : (tp.next_send_on > p.windowStart ? tp.next_send_on : p.windowStart);
+    await trx.updateTable('follow_up_time_point').set({
+      due_on: p.dueDate, window_start_on: p.windowStart, window_end_on: p.windowEnd, position: p.position, next_send_on: nextSendOn, updated_at: now,
+    }).where('id', '=', tp.id).where('clinic_id', '=', clinicId).execute();
+  }
+  await trx.updateTable('follow_up_schedule').set({ anchor_on: date, updated_at: now }).where('id', '=', schedule.id).execute();
+  await recordAudit(trx, dialect, who, {
+    action: 'update', entityType: 'follow_up_schedule', entityId: schedule.id, patientId: episode.patient_id,
+    detail: { episodeId, plannedProcedureOn: date, previous: schedule.anchor_on, movedTimePoints: open.length, ...why },
+  });
 }
 
 /** Stops a schedule and every open time point (nothing more is sent). Idempotent. */
@@ -342,6 +390,7 @@ async function readFollowUp(services: Services, actor: Actor, episodeId: string,
   return inTransaction(store, async (trx) => {
     const episode = await episodeInClinic(trx, actor.clinicId, episodeId);
     const settings = await loadOutcomeSettings(trx, actor.clinicId);
+    const active = await activeInstruments(trx, actor.clinicId);
     const today = todayIso(actor.timeZone);
     const schedule = await trx.selectFrom('follow_up_schedule').selectAll().where('clinic_id', '=', actor.clinicId).where('episode_id', '=', episodeId).executeTakeFirst();
     const points = schedule ? await trx.selectFrom('follow_up_time_point').selectAll().where('clinic_id', '=', actor.clinicId).where('schedule_id', '=', schedule.id).orderBy('position').execute() : [];
@@ -358,14 +407,16 @@ async function readFollowUp(services: Services, actor: Actor, episodeId: string,
       schedule: schedule ? { id: schedule.id, anchorOn: schedule.anchor_on, status: schedule.status, stopReason: schedule.stop_reason, protocol: fromJson<FollowUpProtocol>(schedule.protocol_json)! } : null,
       timePoints: points.map((tp) => ({
         id: tp.id, code: tp.code, label: tp.label, dueOn: tp.due_on, windowStartOn: tp.window_start_on, windowEndOn: tp.window_end_on,
-        status: tp.status, state: timePointState(tp, today), stopReason: tp.stop_reason, instruments: fromJson<string[]>(tp.instruments_json) ?? [],
+        status: tp.status, state: timePointState(tp, today), stopReason: tp.stop_reason,
+        ...offeredInstruments(tp.instruments_json, active),
         sends: tp.sends, nextSendOn: tp.next_send_on, invitedAt: tp.invited_at, completedAt: tp.completed_at,
         contacts: contacts.filter((c) => c.time_point_id === tp.id).map((c) => presentContact(c as ContactWithDelivery)),
         responses: responses.filter((r) => r.time_point_id === tp.id).map(presentResponse),
       })),
       treatmentFailures: failures.map(presentFailure),
-      trajectories: trajectories(points, responses, settings.responderRule),
+      trajectories: trajectories(points, responses, settings.responderRules),
       responderRule: { rule: settings.responderRule, text: settings.responderRuleText },
+      responderRules: settings.responderRuleList,
     };
   });
 }
@@ -474,6 +525,8 @@ export interface WorklistItem {
   timePoint: string;
   label: string;
   windowEndOn: string;
+  /** the instruments to ask (those the clinic can offer) */
+  instruments: string[];
   sends: number;
   lastContactAt: string | null;
   reasons: WorklistReason[];
@@ -490,6 +543,7 @@ export async function listWorklist(services: Services, actor: Actor, options: { 
   const limit = Math.min(options.limit ?? 100, 500);
   return inTransaction(store, async (trx) => {
     const settings = await loadOutcomeSettings(trx, actor.clinicId);
+    const active = await activeInstruments(trx, actor.clinicId);
     const today = todayIso(actor.timeZone);
     const closing = addCalendarDuration(today, { days: WORKLIST_CLOSING_DAYS });
     const reminders = settings.reminderDays.length;
@@ -501,7 +555,7 @@ export async function listWorklist(services: Services, actor: Actor, options: { 
       .innerJoin('patient as p', (j) => j.onRef('p.id', '=', 't.patient_id').onRef('p.clinic_id', '=', 't.clinic_id'))
       .innerJoin('episode as e', (j) => j.onRef('e.id', '=', 't.episode_id').onRef('e.clinic_id', '=', 't.clinic_id'))
       .innerJoin('follow_up_schedule as s', (j) => j.onRef('s.id', '=', 't.schedule_id').onRef('s.clinic_id', '=', 't.clinic_id'))
-      .select(['t.id', 't.episode_id', 't.code', 't.label', 't.window_end_on', 't.sends', 'e.indication', 'p.id as patient_id', 'p.mrn', 'p.given_name', 'p.family_name', 'p.phone', 'p.email'])
+      .select(['t.id', 't.episode_id', 't.code', 't.label', 't.window_end_on', 't.instruments_json', 't.sends', 'e.indication', 'p.id as patient_id', 'p.mrn', 'p.given_name', 'p.family_name', 'p.phone', 'p.email'])
       .select((eb) => [
         eb.selectFrom('follow_up_contact as c').select((e2) => e2.fn.max('c.created_at').as('m')).whereRef('c.time_point_id', '=', 't.id').where('c.clinic_id', '=', actor.clinicId).as('last_contact_at'),
         bounced(eb as never).as('bounced'),
@@ -519,7 +573,8 @@ export async function listWorklist(services: Services, actor: Actor, options: { 
       if (r.bounced) reasons.push('bounced');
       if (r.window_end_on <= closing) reasons.push('window-closing');
       return {
-        timePointId: r.id, episodeId: r.episode_id, indication: r.indication, timePoint: r.code, label: r.label, windowEndOn: r.window_end_on, sends: r.sends,
+        timePointId: r.id, episodeId: r.episode_id, indication: r.indication, timePoint: r.code, label: r.label, windowEndOn: r.window_end_on,
+        instruments: offeredInstruments(r.instruments_json, active).instruments, sends: r.sends,
         lastContactAt: (r.last_contact_at as string | null) ?? null, reasons,
         patient: { id: r.patient_id, mrn: r.mrn, givenName: r.given_name, familyName: r.family_name, phone: r.phone, email: r.email },
       };

@@ -3,7 +3,7 @@ import { instructionsText, procedureInstructions, type Assessment, type Instruct
 import type { Dialect } from '../store/db.js';
 import { fromJson, toJson } from '../store/json.js';
 import type { InstructionReason, InstructionSendTable } from '../store/schema-pathway.js';
-import type { PatientRow } from '../store/schema.js';
+import type { OutboxStatus, PatientRow } from '../store/schema.js';
 import { recordAudit, subjectOf, type AuditSubject } from './audit.js';
 import { nowIso, todayIso } from './clock.js';
 import type { Actor, Services } from './context.js';
@@ -30,6 +30,10 @@ export interface InstructionSendView {
   reason: InstructionReason;
   to: string;
   outboxId: string;
+  /** Where the email is in the outbox (pending until SMTP delivers it); null if the outbox row is gone. */
+  deliveryStatus: OutboxStatus | null;
+  /** When the outbox handed it to the mail server. */
+  deliveredAt: string | null;
   createdAt: string;
   createdBy: StaffRef | null;
 }
@@ -81,9 +85,14 @@ async function send(trx: Trx, dialect: Dialect, who: AuditSubject, args: { clini
 }
 
 async function sendsOf(trx: Trx, clinicId: string, episodeId: string): Promise<InstructionSendView[]> {
-  const rows = await trx.selectFrom('instruction_send').selectAll().where('clinic_id', '=', clinicId).where('episode_id', '=', episodeId).orderBy('created_at', 'desc').orderBy('id', 'desc').execute();
+  const rows = await trx.selectFrom('instruction_send as s').leftJoin('outbox as o', (join) => join.onRef('o.id', '=', 's.outbox_id').onRef('o.clinic_id', '=', 's.clinic_id'))
+    .selectAll('s').select(['o.status as delivery_status', 'o.sent_at as delivered_at'])
+    .where('s.clinic_id', '=', clinicId).where('s.episode_id', '=', episodeId).orderBy('s.created_at', 'desc').orderBy('s.id', 'desc').execute();
   const names = await staffNames(trx, clinicId, rows.map((r) => r.created_by));
-  return rows.map((r) => ({ id: r.id, plannedProcedureOn: r.planned_procedure_on, reason: r.reason, to: r.to_address, outboxId: r.outbox_id, createdAt: r.created_at, createdBy: staffRef(names, r.created_by) }));
+  return rows.map((r) => ({
+    id: r.id, plannedProcedureOn: r.planned_procedure_on, reason: r.reason, to: r.to_address, outboxId: r.outbox_id, deliveryStatus: r.delivery_status ?? null, deliveredAt: r.delivered_at ?? null,
+    createdAt: r.created_at, createdBy: staffRef(names, r.created_by),
+  }));
 }
 
 /** The instructions as they stand now, and what was sent. Audited. */
@@ -115,17 +124,22 @@ export async function sendInstructions(services: Services, actor: Actor, episode
     const row = await send(trx, store.dialect, subjectOf(actor), {
       clinicId: actor.clinicId, timeZone: actor.timeZone, patient, episodeId, plannedOn: episode.planned_procedure_on, reason: previous ? 'resend' : 'initial', createdBy: actor.userId,
     });
-    return { id: row.id, plannedProcedureOn: row.planned_procedure_on, reason: row.reason, to: row.to_address, outboxId: row.outbox_id, createdAt: row.created_at, createdBy: { id: actor.userId, displayName: (await staffNames(trx, actor.clinicId, [actor.userId])).get(actor.userId) ?? actor.label } };
+    return { id: row.id, plannedProcedureOn: row.planned_procedure_on, reason: row.reason, to: row.to_address, outboxId: row.outbox_id, deliveryStatus: 'pending', deliveredAt: null, createdAt: row.created_at, createdBy: { id: actor.userId, displayName: (await staffNames(trx, actor.clinicId, [actor.userId])).get(actor.userId) ?? actor.label } };
   });
 }
 
 /**
- * Called inside the procedure-date transaction (services/follow-up.ts `setProcedureDate`). A patient
+ * Called inside the procedure-date transaction (services/follow-up.ts `applyProcedureDate`). A patient
  * who has been sent instructions gets them again for the new date, marked as replacing the old
- * ones; when the date is cleared they are told that the earlier dates no longer apply.
+ * ones; when the date is cleared they are told that the earlier dates no longer apply. After the
+ * injection is recorded nothing is sent (the date then only records when it happened).
  */
 export async function onPlannedProcedureDateChanged(trx: Trx, dialect: Dialect, who: AuditSubject, clinicId: string, episodeId: string, previous: string | null, next: string | null): Promise<void> {
   if (previous === next) return;
+  // Once the injection is recorded the date only follows it (the follow-up anchor): the patient
+  // is not told of a "new date" for a procedure they have already had.
+  const injected = await trx.selectFrom('injection_procedure').select('id').where('clinic_id', '=', clinicId).where('episode_id', '=', episodeId).limit(1).executeTakeFirst();
+  if (injected) return;
   const sent = await trx.selectFrom('instruction_send').select('id').where('clinic_id', '=', clinicId).where('episode_id', '=', episodeId).limit(1).executeTakeFirst();
   if (!sent) return;
   const episode = await trx.selectFrom('episode').select(['patient_id', 'status']).where('id', '=', episodeId).where('clinic_id', '=', clinicId).executeTakeFirstOrThrow();

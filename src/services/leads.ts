@@ -5,20 +5,20 @@ import type { LeadStatus, LeadTable } from '../store/schema-pathway.js';
 import { recordAudit, subjectOf, type AuditSubject } from './audit.js';
 import { nowIso } from './clock.js';
 import type { Actor, Services } from './context.js';
-import { inTransaction, type Trx } from './db-helpers.js';
+import { inTransaction } from './db-helpers.js';
 import { ServiceError, notFound } from './errors.js';
 import { newId } from './ids.js';
 import { assertCan } from './permissions.js';
 import type { StaffRef } from './protocols.js';
 import { staffNames, staffRef } from './pathway-common.js';
-import { hashAddress } from './visitors.js';
+import { addressKey, enforceLimit, type ThrottleRule } from './throttle.js';
 
 /**
  * Consultation requests from the public self-screening, and the coordinator's work on them.
  * A request is stored only when everything about it is acceptable — red flags all answered no,
  * honeypot empty, fields valid, the address under its daily limit; a rejected request leaves no
  * trace (not even a throttle count). The address itself is never stored: the limit counts an HMAC
- * of it under the day's salt (visitors.ts), which is deleted after two days.
+ * of it under the day's salt (throttle.ts, visitors.ts), which is deleted after two days.
  */
 
 type LeadRow = Selectable<LeadTable>;
@@ -75,9 +75,12 @@ export async function submitConsultationRequest(services: Services, clinicId: st
   if (errors.length > 0) throw new ServiceError('invalid', errors.map((e) => e.message).join(' '), { field: errors[0]!.field, data: { errors } });
 
   const { store } = services;
-  const { day, hash } = await hashAddress(store, clinicId, input.address, nowMs);
+  const key = await addressKey(store, SCREENING_THROTTLE.scope, clinicId, input.address, nowMs);
   return inTransaction(store, async (trx) => {
-    await throttle(trx, clinicId, day, hash, nowMs);
+    await enforceLimit(trx, SCREENING_THROTTLE, key, nowMs, {
+      limit: 'We have already received several requests from your connection today. If you need to reach us, please call the clinic.',
+      'too-soon': 'Your request has just been sent. Please wait a moment before sending another.',
+    });
     const now = new Date(nowMs).toISOString();
     const row = {
       id: newId(), clinic_id: clinicId, status: 'new' as const, name, email, phone, preferred_time: preferredTime, contact_consent_at: now,
@@ -91,23 +94,10 @@ export async function submitConsultationRequest(services: Services, clinicId: st
   });
 }
 
-async function throttle(trx: Trx, clinicId: string, day: string, addressHash: string, nowMs: number): Promise<void> {
-  const yesterday = new Date(nowMs - 86_400_000).toISOString().slice(0, 10);
-  await trx.deleteFrom('screening_throttle').where('clinic_id', '=', clinicId).where('day', '<', yesterday).execute();
-  const row = await trx.selectFrom('screening_throttle').select(['requests', 'last_at']).where('clinic_id', '=', clinicId).where('day', '=', day).where('address_hash', '=', addressHash).executeTakeFirst();
-  if (row && row.requests >= LEAD_LIMITS.perAddressPerDay) {
-    const midnight = Date.parse(`${day}T00:00:00Z`) + 86_400_000;
-    throw new ServiceError('rate-limited', 'We have already received several requests from your connection today. If you need to reach us, please call the clinic.', { retryAfterSeconds: Math.ceil((midnight - nowMs) / 1000) });
-  }
-  const since = row ? (nowMs - Date.parse(row.last_at)) / 1000 : Infinity;
-  if (since < LEAD_LIMITS.secondsBetweenFromOneAddress) {
-    throw new ServiceError('rate-limited', 'Your request has just been sent. Please wait a moment before sending another.', { retryAfterSeconds: Math.ceil(LEAD_LIMITS.secondsBetweenFromOneAddress - since) });
-  }
-  const at = new Date(nowMs).toISOString();
-  await trx.insertInto('screening_throttle').values({ clinic_id: clinicId, day, address_hash: addressHash, requests: 1, last_at: at })
-    .onConflict((oc) => oc.columns(['clinic_id', 'day', 'address_hash']).doUpdateSet((eb) => ({ requests: eb('screening_throttle.requests', '+', 1), last_at: at })))
-    .execute();
-}
+/** Consultation requests per address and UTC day, and a pause between two (services/throttle.ts). */
+const SCREENING_THROTTLE: ThrottleRule = {
+  scope: 'screening', windowSeconds: 86_400, window: 'fixed', max: LEAD_LIMITS.perAddressPerDay, minSecondsBetween: LEAD_LIMITS.secondsBetweenFromOneAddress,
+};
 
 // ---------------------------------------------------------------- staff side
 

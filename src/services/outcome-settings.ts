@@ -1,6 +1,6 @@
 import {
-  DEFAULT_FOLLOW_UP_PROTOCOL, INSTRUMENT_CODES, RESPONDER_PRESETS, ScienceInputError, describeResponderRule, followUpSchedule, instrumentSpec,
-  validateResponderRule, type FollowUpProtocol, type ResponderRule,
+  DEFAULT_FOLLOW_UP_PROTOCOL, INSTRUMENTS, INSTRUMENT_CODES, ScienceInputError, describeResponderRule, followUpSchedule, instrumentSpec,
+  responderInstruments, validateResponderRule, type FollowUpProtocol, type ResponderRule,
 } from '../science/index.js';
 import type { Kysely } from 'kysely';
 import { fromJson, toJson } from '../store/json.js';
@@ -28,8 +28,53 @@ export const DEFAULT_INSTRUMENTS = {
   followUp: [INSTRUMENT_CODES.nrsBack, INSTRUMENT_CODES.nrsLeg, INSTRUMENT_CODES.odi, INSTRUMENT_CODES.peg, INSTRUMENT_CODES.pgic],
 } as const;
 
-/** Ostelo 2008: a 2-point fall of the back-pain NRS is the minimal important change. */
-export const DEFAULT_RESPONDER_RULE: ResponderRule = RESPONDER_PRESETS.osteloNrs2Points.rule;
+/** Instrument code → the responder rule applied to it: one responder figure per entry. */
+export type ResponderRules = Readonly<Record<string, ResponderRule>>;
+
+const pointsOrPercent = (instrument: string, points: number): ResponderRule => ({
+  kind: 'any', rules: [{ kind: 'absolute', instrument, points, direction: 'decrease' }, { kind: 'percent', instrument, percent: 30 }],
+});
+
+/**
+ * Autolog's default responder rules, one per instrument with an established minimal important
+ * change — Ostelo 2008 (Spine) consensus: NRS 2 points, ODI 10 points, or a 30 % improvement from
+ * baseline; Farrar 2001: about 2 NRS points or about 30 % matched "much improved" on the PGIC.
+ * PEG and PGIC have no default (a clinic may add one).
+ */
+export const DEFAULT_RESPONDER_RULES: ResponderRules = {
+  [INSTRUMENT_CODES.nrsBack]: pointsOrPercent(INSTRUMENT_CODES.nrsBack, 2),
+  [INSTRUMENT_CODES.nrsLeg]: pointsOrPercent(INSTRUMENT_CODES.nrsLeg, 2),
+  [INSTRUMENT_CODES.odi]: pointsOrPercent(INSTRUMENT_CODES.odi, 10),
+};
+
+/** The back-pain NRS rule: the rule of the patient's chart and of clients that know one rule only. */
+export const DEFAULT_RESPONDER_RULE: ResponderRule = DEFAULT_RESPONDER_RULES[INSTRUMENT_CODES.nrsBack]!;
+
+export interface ResponderRuleEntry {
+  instrument: string;
+  rule: ResponderRule;
+  /** the rule in words, printed beside its figure */
+  text: string;
+}
+
+/** The map as an ordered list (instruments in Autolog's order), each rule with its words. */
+export function responderRuleEntries(rules: ResponderRules): ResponderRuleEntry[] {
+  const order = Object.keys(INSTRUMENTS);
+  return Object.entries(rules).sort(([a], [b]) => order.indexOf(a) - order.indexOf(b))
+    .map(([instrument, rule]) => ({ instrument, rule, text: describeResponderRule(rule) }));
+}
+
+/**
+ * The stored map; a clinic that chose one rule before rules were per instrument keeps it, as the
+ * rule of the first instrument it reads, beside the defaults for the others.
+ */
+function storedResponderRules(mapJson: unknown, legacyJson: unknown): ResponderRules {
+  const map = fromJson<Record<string, ResponderRule>>(mapJson);
+  if (map) return map;
+  const legacy = fromJson<ResponderRule>(legacyJson);
+  if (!legacy) return DEFAULT_RESPONDER_RULES;
+  return { ...DEFAULT_RESPONDER_RULES, [responderInstruments(legacy)[0]!]: legacy };
+}
 
 export interface OutcomeSettings {
   contactText: string | null;
@@ -37,8 +82,12 @@ export interface OutcomeSettings {
   baselineInstruments: string[];
   followUpInstruments: string[];
   reminderDays: number[];
+  /** instrument code → responder rule; the summary shows one responder figure per entry */
+  responderRules: ResponderRules;
+  /** the same map as a list in instrument order, each rule in words */
+  responderRuleList: ResponderRuleEntry[];
+  /** the first rule of the list (the back-pain NRS by default): the patient chart's rule */
   responderRule: ResponderRule;
-  /** The rule in words, printed beside every responder figure. */
   responderRuleText: string;
   updatedAt: string | null;
 }
@@ -46,13 +95,17 @@ export interface OutcomeSettings {
 /** The clinic's settings with Autolog's defaults filled in (inside or outside a transaction). */
 export async function loadOutcomeSettings(db: Kysely<Database> | Trx, clinicId: string): Promise<OutcomeSettings> {
   const row = await db.selectFrom('outcome_settings').selectAll().where('clinic_id', '=', clinicId).executeTakeFirst();
-  const responderRule = fromJson<ResponderRule>(row?.responder_rule_json) ?? DEFAULT_RESPONDER_RULE;
+  const responderRules = storedResponderRules(row?.responder_rules_json, row?.responder_rule_json);
+  const responderRuleList = responderRuleEntries(responderRules);
+  const responderRule = responderRuleList[0]?.rule ?? DEFAULT_RESPONDER_RULE;
   return {
     contactText: row?.contact_text ?? null,
     protocol: fromJson<FollowUpProtocol>(row?.protocol_json) ?? DEFAULT_FOLLOW_UP_PROTOCOL,
     baselineInstruments: fromJson<string[]>(row?.baseline_instruments_json) ?? [...DEFAULT_INSTRUMENTS.baseline],
     followUpInstruments: fromJson<string[]>(row?.follow_up_instruments_json) ?? [...DEFAULT_INSTRUMENTS.followUp],
     reminderDays: fromJson<number[]>(row?.reminder_days_json) ?? [...DEFAULT_REMINDER_DAYS],
+    responderRules,
+    responderRuleList,
     responderRule,
     responderRuleText: describeResponderRule(responderRule),
     updatedAt: row?.updated_at ?? null,
@@ -70,7 +123,26 @@ export interface OutcomeSettingsUpdate {
   baselineInstruments?: string[] | null;
   followUpInstruments?: string[] | null;
   reminderDays?: number[] | null;
-  responderRule?: ResponderRule | null;
+  /** instrument code → rule; the whole map is replaced (null: Autolog's defaults) */
+  responderRules?: Record<string, ResponderRule> | null;
+}
+
+/** Each entry: an outcome instrument, a valid rule, and a rule that reads that instrument's score. */
+function checkResponderRules(rules: Record<string, ResponderRule>): void {
+  const codes = Object.keys(rules);
+  if (codes.length === 0) throw invalid('responderRules', 'Give a responder rule for at least one instrument.');
+  for (const code of codes) {
+    const field = `responderRules.${code}`;
+    const spec = (INSTRUMENTS as Record<string, { outcome: boolean } | undefined>)[code];
+    if (!spec || !spec.outcome) throw invalid(field, `"${code}" is not an outcome instrument: use ${Object.values(INSTRUMENTS).filter((i) => i.outcome).map((i) => i.code).join(', ')}.`);
+    try {
+      validateResponderRule(rules[code], field);
+    } catch (error) {
+      if (error instanceof ScienceInputError) throw invalid(error.field, `${error.field} must be ${error.allowed}.`);
+      throw error;
+    }
+    if (!responderInstruments(rules[code]!).includes(code)) throw invalid(field, `The rule listed under ${code} must read the ${code} score.`);
+  }
 }
 
 function checkInstruments(codes: string[], field: string): void {
@@ -105,14 +177,7 @@ export async function updateOutcomeSettings(services: Services, actor: Actor, in
     const days = input.reminderDays;
     if (days.some((d, i) => i > 0 && d <= days[i - 1]!)) throw invalid('reminderDays', 'Reminder days must increase (for example 3, 7, 14).');
   }
-  if (input.responderRule) {
-    try {
-      validateResponderRule(input.responderRule, 'responderRule');
-    } catch (error) {
-      if (error instanceof ScienceInputError) throw invalid(error.field, `${error.field} must be ${error.allowed}.`);
-      throw error;
-    }
-  }
+  if (input.responderRules) checkResponderRules(input.responderRules);
   const { store } = services;
   return inTransaction(store, async (trx) => {
     const now = nowIso();
@@ -123,7 +188,9 @@ export async function updateOutcomeSettings(services: Services, actor: Actor, in
       baseline_instruments_json: input.baselineInstruments !== undefined ? toJson(input.baselineInstruments) : toJson(fromJson(current?.baseline_instruments_json)),
       follow_up_instruments_json: input.followUpInstruments !== undefined ? toJson(input.followUpInstruments) : toJson(fromJson(current?.follow_up_instruments_json)),
       reminder_days_json: input.reminderDays !== undefined ? toJson(input.reminderDays) : toJson(fromJson(current?.reminder_days_json)),
-      responder_rule_json: input.responderRule !== undefined ? toJson(input.responderRule) : toJson(fromJson(current?.responder_rule_json)),
+      // A reset of the rules (null) also forgets a single rule chosen before rules were per instrument.
+      responder_rule_json: input.responderRules === null ? null : toJson(fromJson(current?.responder_rule_json)),
+      responder_rules_json: input.responderRules !== undefined ? toJson(input.responderRules) : toJson(fromJson(current?.responder_rules_json)),
       updated_at: now, updated_by: actor.userId,
     };
     if (current) await trx.updateTable('outcome_settings').set(values).where('clinic_id', '=', actor.clinicId).execute();

@@ -1,6 +1,6 @@
 import { sql, type RawBuilder } from 'kysely';
 import {
-  BASELINE_TIME_POINT_CODE, INSTRUMENTS, meanChangeFromSums, pgicValue, responderInstruments, wilsonInterval,
+  BASELINE_TIME_POINT_CODE, INJECTION_STRUCTURES, INSTRUMENTS, meanChangeFromSums, pgicValue, responderInstruments, wilsonInterval,
   type MeanChange, type ResponderRule,
 } from '../science/index.js';
 import type { Store } from '../store/db.js';
@@ -9,20 +9,26 @@ import type { Actor, Services } from './context.js';
 import { inTransaction, type Trx } from './db-helpers.js';
 import { addSeconds, nowIso, todayIso } from './clock.js';
 import { invalid } from './errors.js';
-import { loadOutcomeSettings } from './outcome-settings.js';
+import { loadOutcomeSettings, responderRuleEntries, type ResponderRuleEntry, type ResponderRules } from './outcome-settings.js';
 import { assertCan } from './permissions.js';
 
 /**
  * The clinic's outcome summary: per indication × time point × instrument, how many were due,
  * invited and completed, the mean score, the mean change from baseline with its 95 % t
  * interval, and per indication × time point the responders with a Wilson 95 % interval under
- * the clinic's responder rule (printed beside the figure).
+ * each of the clinic's responder rules (one per instrument, printed beside its figure).
  *
  * Built for 1,000,000 episodes: three GROUP BY queries aggregate in the database, each reading
  * narrow covering indexes that lead with clinic_id (index-only scans on PostgreSQL); a follow-up
  * response carries its baseline score, so the paired change needs no self-join and comes back as
  * n, Σd and Σd² (only its interval is computed here); the responder rule is compiled to one SQL
- * boolean expression. No per-patient loop in this process.
+ * boolean expression per instrument. No per-patient loop in this process.
+ *
+ * Filters by the recorded injection (clinician, target structure) are EXISTS semi-joins on
+ * injection_procedure (clinic_id, performed_by, episode_id) and injection_target (clinic_id,
+ * structure, episode_id); with both, one EXISTS asks for the same procedure. Such a cohort is
+ * always computed live: the month rollup is not split by clinician or structure (an episode with
+ * targets in two structures would sit in two cells, so cells would no longer add up).
  */
 
 export interface SummaryFilters {
@@ -31,6 +37,10 @@ export interface SummaryFilters {
   /** procedure date to (inclusive), YYYY-MM-DD */
   to?: string;
   indication?: string;
+  /** the clinician who performed the recorded injection (staff id) */
+  clinicianId?: string;
+  /** a structure injected (injection target code, e.g. facet-joint) */
+  structure?: string;
 }
 
 export interface TimePointSummary {
@@ -73,6 +83,8 @@ export interface ResponderSummary {
   indication: string;
   timePoint: string;
   label: string;
+  /** the instrument whose responder rule this is */
+  instrument: string;
   /** follow-ups for which the rule could decide */
   evaluable: number;
   responders: number;
@@ -89,7 +101,8 @@ export interface OutcomeSummary {
   computedAt: string;
   filters: SummaryFilters;
   confidence: number;
-  responderRule: { rule: ResponderRule; text: string };
+  /** the clinic's responder rules, one per instrument, each printed beside its figures */
+  responderRules: ResponderRuleEntry[];
   timePoints: TimePointSummary[];
   instruments: InstrumentSummary[];
   responders: ResponderSummary[];
@@ -136,28 +149,48 @@ export const ROLLUP_REFRESH_SECONDS = 10 * 60;
 /** A rollup older than this is not used: the summary is computed live instead. */
 export const ROLLUP_MAX_AGE_SECONDS = 30 * 60;
 
-interface TimePointRow { indication: string; code: string; month?: string; position: number; label: string; scheduled: number; due: number; invited: number; completed: number; stopped: number; opted_out: number }
-interface InstrumentRow { indication: string; code: string; month?: string; instrument: string; completed: number; scored: number; sum_score: number | null; pairs: number; sum_d: number | null; sum_d2: number | null }
-interface ResponderRow { indication: string; code: string; month?: string; responders: number; evaluable: number }
+export interface TimePointRow { indication: string; code: string; month?: string; position: number; label: string; scheduled: number; due: number; invited: number; completed: number; stopped: number; opted_out: number }
+export interface InstrumentRow { indication: string; code: string; month?: string; instrument: string; completed: number; scored: number; sum_score: number | null; pairs: number; sum_d: number | null; sum_d2: number | null }
+interface ResponderRow { indication: string; code: string; month?: string; instrument: string; responders: number; evaluable: number }
 interface Rows { timePoints: TimePointRow[]; instruments: InstrumentRow[]; responders: ResponderRow[] }
 
 /**
  * The three GROUP BY queries over one clinic's cohort; with `byMonth` also grouped by the month
  * of the procedure (what the rollup stores). Every figure is a count or a sum, so month cells add up.
  */
-async function aggregate(trx: Trx, clinicId: string, today: string, rule: ResponderRule, filters: SummaryFilters, byMonth: boolean): Promise<Rows> {
+export interface SummaryQueries {
+  timePoints: RawBuilder<TimePointRow>;
+  instruments: RawBuilder<InstrumentRow>;
+  /** null when the clinic has no responder rule */
+  responders: RawBuilder<Record<string, unknown> & { indication: string; code: string; month?: string }> | null;
+  /** the instrument of responders_<i> / evaluable_<i> */
+  ruleInstruments: string[];
+}
+
+/**
+ * The summary's three GROUP BY queries (exported for the benchmark's EXPLAIN, bench/outcome-summary.ts).
+ */
+export function summaryQueries(clinicId: string, today: string, rules: ResponderRules, filters: SummaryFilters, byMonth: boolean): SummaryQueries {
   const cohort = (alias: string) => {
     const e = (column: string) => sql.ref(`${alias}.${column}`);
     const parts: RawBuilder<unknown>[] = [sql`${e('clinic_id')} = ${clinicId}`];
     if (filters.from) parts.push(sql`${e('planned_procedure_on')} >= ${filters.from}`);
     if (filters.to) parts.push(sql`${e('planned_procedure_on')} <= ${filters.to}`);
     if (filters.indication) parts.push(sql`${e('indication')} = ${filters.indication}`);
+    if (filters.clinicianId && filters.structure) {
+      parts.push(sql`exists (select 1 from injection_procedure ip join injection_target it on it.clinic_id = ip.clinic_id and it.procedure_id = ip.id
+        where ip.clinic_id = ${e('clinic_id')} and ip.episode_id = ${e('id')} and ip.performed_by = ${filters.clinicianId} and it.structure = ${filters.structure})`);
+    } else if (filters.clinicianId) {
+      parts.push(sql`exists (select 1 from injection_procedure ip where ip.clinic_id = ${e('clinic_id')} and ip.episode_id = ${e('id')} and ip.performed_by = ${filters.clinicianId})`);
+    } else if (filters.structure) {
+      parts.push(sql`exists (select 1 from injection_target it where it.clinic_id = ${e('clinic_id')} and it.episode_id = ${e('id')} and it.structure = ${filters.structure})`);
+    }
     return sql.join(parts, sql` and `);
   };
   const month = byMonth ? sql`, substr(e.planned_procedure_on, 1, 7)` : sql``;
   const monthColumn = byMonth ? sql`substr(e.planned_procedure_on, 1, 7) as month,` : sql``;
 
-  const timePoints = (await sql<TimePointRow>`
+  const timePoints = sql<TimePointRow>`
     select e.indication as indication, t.code as code, ${monthColumn} min(t.position) as position, min(t.label) as label,
       count(*) as scheduled,
       sum(case when t.status = 'completed' or (t.status <> 'stopped' and t.window_start_on <= ${today}) then 1 else 0 end) as due,
@@ -168,10 +201,10 @@ async function aggregate(trx: Trx, clinicId: string, today: string, rule: Respon
     from episode e
     join follow_up_time_point t on t.clinic_id = e.clinic_id and t.episode_id = e.id
     where ${cohort('e')}
-    group by e.indication, t.code ${month}`.execute(trx)).rows;
+    group by e.indication, t.code ${month}`;
 
   // A follow-up response carries its baseline score: the paired change is Σd and Σd² of one table.
-  const instruments = (await sql<InstrumentRow>`
+  const instruments = sql<InstrumentRow>`
     select e.indication as indication, r.time_point_code as code, ${monthColumn} r.instrument_code as instrument,
       count(*) as completed, count(r.score) as scored, sum(r.score) as sum_score,
       sum(case when r.score is not null and r.baseline_score is not null then 1 else 0 end) as pairs,
@@ -180,29 +213,50 @@ async function aggregate(trx: Trx, clinicId: string, today: string, rule: Respon
     from episode e
     join survey_response r on r.clinic_id = e.clinic_id and r.episode_id = e.id and r.status = 'completed'
     where ${cohort('e')}
-    group by e.indication, r.time_point_code, r.instrument_code ${month}`.execute(trx)).rows;
+    group by e.indication, r.time_point_code, r.instrument_code ${month}`;
 
-  // Responders: one row per episode × follow-up time point with the rule's scores side by side
-  // (f = follow-up, b = baseline), then the compiled rule counted per indication × time point.
-  const codes = responderInstruments(rule);
+  // Responders: one row per episode × follow-up time point with every scored instrument a rule
+  // reads side by side (f = follow-up, b = baseline), then each instrument's compiled rule counted
+  // per indication × time point — one pass whatever the number of rules.
+  const entries = Object.entries(rules);
+  const codes = [...new Set(entries.flatMap(([, rule]) => responderInstruments(rule)))];
   const alias = (code: string, which: 'f' | 'b') => `${which}${codes.indexOf(code)}`;
   const pivot = codes.flatMap((code) => [
     sql`max(case when r.instrument_code = ${code} then r.score end) as ${sql.ref(alias(code, 'f'))}`,
     sql`max(case when r.instrument_code = ${code} then r.baseline_score end) as ${sql.ref(alias(code, 'b'))}`,
   ]);
-  const decided = responderRuleSql(rule, (code, which) => sql<number>`${sql.ref(`p.${alias(code, which)}`)}`);
-  const responders = (await sql<ResponderRow>`
-    select p.indication as indication, p.time_point_code as code, ${byMonth ? sql`p.month as month,` : sql``}
-      sum(case when ${decided} then 1 else 0 end) as responders,
-      sum(case when ${decided} is null then 0 else 1 end) as evaluable
-    from (
-      select e.indication as indication, ${monthColumn} r.episode_id as episode_id, r.time_point_code as time_point_code, ${sql.join(pivot)}
-      from episode e
-      join survey_response r on r.clinic_id = e.clinic_id and r.episode_id = e.id and r.status = 'completed'
-      where ${cohort('e')} and r.time_point_code <> ${BASELINE_TIME_POINT_CODE} and r.instrument_code in (${sql.join(codes)})
-      group by e.indication, r.episode_id, r.time_point_code ${month}
-    ) p
-    group by p.indication, p.time_point_code ${byMonth ? sql`, p.month` : sql``}`.execute(trx)).rows;
+  const counts = entries.flatMap(([, rule], i) => {
+    const decided = responderRuleSql(rule, (code, which) => sql<number>`${sql.ref(`p.${alias(code, which)}`)}`);
+    return [
+      sql`sum(case when ${decided} then 1 else 0 end) as ${sql.ref(`responders_${i}`)}`,
+      sql`sum(case when ${decided} is null then 0 else 1 end) as ${sql.ref(`evaluable_${i}`)}`,
+    ];
+  });
+  const responders = entries.length === 0 ? null : sql<Record<string, unknown> & { indication: string; code: string; month?: string }>`
+      select p.indication as indication, p.time_point_code as code, ${byMonth ? sql`p.month as month,` : sql``} ${sql.join(counts)}
+      from (
+        select e.indication as indication, ${monthColumn} r.episode_id as episode_id, r.time_point_code as time_point_code, ${sql.join(pivot)}
+        from episode e
+        join survey_response r on r.clinic_id = e.clinic_id and r.episode_id = e.id and r.status = 'completed'
+        where ${cohort('e')} and r.time_point_code <> ${BASELINE_TIME_POINT_CODE} and r.instrument_code in (${sql.join(codes)})
+        group by e.indication, r.episode_id, r.time_point_code ${month}
+      ) p
+      group by p.indication, p.time_point_code ${byMonth ? sql`, p.month` : sql``}`;
+  return { timePoints, instruments, responders, ruleInstruments: entries.map(([instrument]) => instrument) };
+}
+
+async function aggregate(trx: Trx, clinicId: string, today: string, rules: ResponderRules, filters: SummaryFilters, byMonth: boolean): Promise<Rows> {
+  const q = summaryQueries(clinicId, today, rules, filters, byMonth);
+  const timePoints = (await q.timePoints.execute(trx)).rows;
+  const instruments = (await q.instruments.execute(trx)).rows;
+  const responders: ResponderRow[] = [];
+  if (q.responders) {
+    for (const w of (await q.responders.execute(trx)).rows) {
+      q.ruleInstruments.forEach((instrument, i) => {
+        responders.push({ indication: w.indication, code: w.code, ...(byMonth ? { month: w.month } : {}), instrument, responders: Number(w[`responders_${i}`]), evaluable: Number(w[`evaluable_${i}`]) });
+      });
+    }
+  }
   return { timePoints, instruments, responders };
 }
 
@@ -226,7 +280,7 @@ export async function refreshOutcomeRollup(store: Store, clinicId: string, now: 
     const settings = await loadOutcomeSettings(trx, clinicId);
     let written = false;
     if (size >= minTimePoints) {
-      const rows = await aggregate(trx, clinicId, today, settings.responderRule, {}, true);
+      const rows = await aggregate(trx, clinicId, today, settings.responderRules, {}, true);
       const base = (r: { indication: string; code: string; month?: string }, kind: RollupKind, instrument = '') => ({
         clinic_id: clinicId, kind, indication: r.indication, procedure_month: r.month ?? '', time_point_code: r.code, instrument_code: instrument,
         position: null, label: null, scheduled: null, due: null, invited: null, completed: null, stopped: null, opted_out: null,
@@ -235,12 +289,12 @@ export async function refreshOutcomeRollup(store: Store, clinicId: string, now: 
       const cells = [
         ...rows.timePoints.map((r) => ({ ...base(r, 'time-point'), position: Number(r.position), label: r.label, scheduled: Number(r.scheduled), due: Number(r.due), invited: Number(r.invited), completed: Number(r.completed), stopped: Number(r.stopped), opted_out: Number(r.opted_out) })),
         ...rows.instruments.map((r) => ({ ...base(r, 'instrument', r.instrument), completed: Number(r.completed), scored: Number(r.scored), sum_score: r.sum_score === null ? null : Number(r.sum_score), pairs: Number(r.pairs), sum_d: r.sum_d === null ? null : Number(r.sum_d), sum_d2: r.sum_d2 === null ? null : Number(r.sum_d2) })),
-        ...rows.responders.map((r) => ({ ...base(r, 'responders'), responders: Number(r.responders), evaluable: Number(r.evaluable) })),
+        ...rows.responders.map((r) => ({ ...base(r, 'responders', r.instrument), responders: Number(r.responders), evaluable: Number(r.evaluable) })),
       ];
       for (let i = 0; i < cells.length; i += 100) await trx.insertInto('outcome_rollup').values(cells.slice(i, i + 100)).execute();
       written = true;
     }
-    await trx.updateTable('outcome_rollup_state').set({ computed_at: now, as_of: today, rule_json: JSON.stringify(settings.responderRule), time_points: size }).where('clinic_id', '=', clinicId).execute();
+    await trx.updateTable('outcome_rollup_state').set({ computed_at: now, as_of: today, rule_json: JSON.stringify(settings.responderRules), time_points: size }).where('clinic_id', '=', clinicId).execute();
     return written;
   });
 }
@@ -270,7 +324,7 @@ async function fromRollup(trx: Trx, clinicId: string, filters: SummaryFilters): 
     sum('scheduled'), sum('due'), sum('invited'), sum('completed'), sum('stopped'), sum('opted_out')]).groupBy(['indication', 'time_point_code']).execute();
   const instruments = await cells('instrument').select(['indication', 'time_point_code as code', 'instrument_code as instrument',
     sum('completed'), sum('scored'), sum('sum_score'), sum('pairs'), sum('sum_d'), sum('sum_d2')]).groupBy(['indication', 'time_point_code', 'instrument_code']).execute();
-  const responders = await cells('responders').select(['indication', 'time_point_code as code', sum('responders'), sum('evaluable')]).groupBy(['indication', 'time_point_code']).execute();
+  const responders = await cells('responders').select(['indication', 'time_point_code as code', 'instrument_code as instrument', sum('responders'), sum('evaluable')]).groupBy(['indication', 'time_point_code', 'instrument_code']).execute();
   return { timePoints: timePoints as TimePointRow[], instruments: instruments as InstrumentRow[], responders: responders as ResponderRow[] };
 }
 
@@ -284,29 +338,36 @@ export async function outcomeSummary(services: Services, actor: Actor, filters: 
   if (filters.from && !DATE.test(filters.from)) throw invalid('from', 'Use a date written YYYY-MM-DD.');
   if (filters.to && !DATE.test(filters.to)) throw invalid('to', 'Use a date written YYYY-MM-DD.');
   if (filters.from && filters.to && filters.from > filters.to) throw invalid('to', 'The end of the date range is before its start.');
+  if (filters.structure && !(INJECTION_STRUCTURES as readonly string[]).includes(filters.structure)) throw invalid('structure', `Use one of ${INJECTION_STRUCTURES.join(', ')}.`);
   const { store } = services;
   const clinicId = actor.clinicId;
   return inTransaction(store, async (trx) => {
+    if (filters.clinicianId) {
+      const staff = await trx.selectFrom('staff_user').select('id').where('id', '=', filters.clinicianId).where('clinic_id', '=', clinicId).executeTakeFirst();
+      if (!staff) throw invalid('clinicianId', 'No staff member of this clinic has that id.');
+    }
     const settings = await loadOutcomeSettings(trx, clinicId);
     const today = todayIso(actor.timeZone);
-    const rule = settings.responderRule;
-    const monthAligned = (!filters.from || filters.from.endsWith('-01')) && (!filters.to || filters.to === lastDayOfMonth(filters.to.slice(0, 7)));
+    const rules = settings.responderRules;
+    // The rollup has no clinician or structure dimension: such a cohort is computed live.
+    const monthAligned = !filters.clinicianId && !filters.structure
+      && (!filters.from || filters.from.endsWith('-01')) && (!filters.to || filters.to === lastDayOfMonth(filters.to.slice(0, 7)));
     let useRollup = false;
     let computedAt = nowIso();
     if (options.source !== 'live' && monthAligned) {
       const state = await trx.selectFrom('outcome_rollup_state').selectAll().where('clinic_id', '=', clinicId).executeTakeFirst();
-      const fresh = state?.computed_at && state.as_of === today && state.rule_json === JSON.stringify(rule)
+      const fresh = state?.computed_at && state.as_of === today && state.rule_json === JSON.stringify(rules)
         && addSeconds(state.computed_at, ROLLUP_MAX_AGE_SECONDS) > nowIso();
       const large = (state?.time_points ?? 0) >= ROLLUP_MIN_TIME_POINTS;
       useRollup = Boolean(fresh && (large || options.source === 'rollup'));
       if (useRollup) computedAt = state!.computed_at!;
     }
-    const rows = useRollup ? await fromRollup(trx, clinicId, filters) : await aggregate(trx, clinicId, today, rule, filters, false);
-    return present(rows, { today, filters, rule, ruleText: settings.responderRuleText, source: useRollup ? 'rollup' : 'live', computedAt });
+    const rows = useRollup ? await fromRollup(trx, clinicId, filters) : await aggregate(trx, clinicId, today, rules, filters, false);
+    return present(rows, { today, filters, rules, source: useRollup ? 'rollup' : 'live', computedAt });
   });
 }
 
-function present(rows: Rows, context: { today: string; filters: SummaryFilters; rule: ResponderRule; ruleText: string; source: 'live' | 'rollup'; computedAt: string }): OutcomeSummary {
+function present(rows: Rows, context: { today: string; filters: SummaryFilters; rules: ResponderRules; source: 'live' | 'rollup'; computedAt: string }): OutcomeSummary {
   const { timePoints: timePointRows, instruments: instrumentRows, responders: responderRows } = rows;
   const pointKey = (indication: string, code: string) => `${indication}\u0000${code}`;
   const points = new Map(timePointRows.map((r) => [pointKey(r.indication, r.code), r]));
@@ -335,13 +396,16 @@ function present(rows: Rows, context: { today: string; filters: SummaryFilters; 
     };
   }).sort((a, b) => byPoint(a, b) || instrumentOrder.indexOf(a.instrument) - instrumentOrder.indexOf(b.instrument));
 
-  const responders: ResponderSummary[] = responderRows.map((r) => ({
-    indication: r.indication, timePoint: r.code, label: labelOf(r.indication, r.code), evaluable: Number(r.evaluable), responders: Number(r.responders),
-    ...wilsonInterval(Number(r.responders), Number(r.evaluable)), rule: context.ruleText,
-  })).sort(byPoint);
+  const ruleList = responderRuleEntries(context.rules);
+  const ruleText = new Map(ruleList.map((e) => [e.instrument, e.text]));
+  // A rule that decided nobody here (its instrument not asked, or no baseline pairs) prints no figure.
+  const responders: ResponderSummary[] = responderRows.filter((r) => ruleText.has(r.instrument) && Number(r.evaluable) > 0).map((r) => ({
+    indication: r.indication, timePoint: r.code, label: labelOf(r.indication, r.code), instrument: r.instrument, evaluable: Number(r.evaluable), responders: Number(r.responders),
+    ...wilsonInterval(Number(r.responders), Number(r.evaluable)), rule: ruleText.get(r.instrument)!,
+  })).sort((a, b) => byPoint(a, b) || instrumentOrder.indexOf(a.instrument) - instrumentOrder.indexOf(b.instrument));
 
   return {
     asOf: context.today, filters: context.filters, confidence: 0.95, source: context.source, computedAt: context.computedAt,
-    responderRule: { rule: context.rule, text: context.ruleText }, timePoints, instruments, responders,
+    responderRules: ruleList, timePoints, instruments, responders,
   };
 }

@@ -1,4 +1,4 @@
-import { formatSpecimenCode, type ContraindicationResult, type Mismatch } from '../science/index.js';
+import { describeScreeningAnswers, formatSpecimenCode, type ContraindicationResult, type Mismatch, type ScreeningAnswers } from '../science/index.js';
 import { fromJson } from '../store/json.js';
 import type { Role } from '../store/schema.js';
 import { recordAudit, subjectOf } from './audit.js';
@@ -49,6 +49,14 @@ export interface EpisodeTimeline {
 
 const step = (s: StepCode, label: string, state: StepState, summary: string, extra: Partial<TimelineStep> = {}): TimelineStep => ({ step: s, label, state, at: null, by: null, summary, refs: [], ...extra });
 
+/** The lead's screening in words, for the timeline: what the patient told the public form. */
+function screeningSummary(answersJson: unknown): string {
+  const answers = fromJson<ScreeningAnswers>(answersJson);
+  if (!answers) return 'Answered the public self-screening (no red flags) and asked for a consultation.';
+  const words = describeScreeningAnswers(answers);
+  return `Answered the public self-screening (no red flags) and asked for a consultation: ${words.painLocations.join(', ')}; ${words.duration}; tried: ${words.tried.join(', ')}.`;
+}
+
 export async function getEpisodeTimeline(services: Services, actor: Actor, episodeId: string): Promise<EpisodeTimeline> {
   assertCan(actor, 'episode:read');
   const { store } = services;
@@ -79,7 +87,7 @@ export async function getEpisodeTimeline(services: Services, actor: Actor, episo
 
     const lead = leads.at(-1);
     steps.push(lead
-      ? step('screening', 'Self-screening', 'done', 'Answered the public self-screening (no red flags) and asked for a consultation.', { at: lead.created_at, refs: [{ type: 'lead', id: lead.id }] })
+      ? step('screening', 'Self-screening', 'done', screeningSummary(lead.answers_json), { at: lead.created_at, refs: [{ type: 'lead', id: lead.id }] })
       : step('screening', 'Self-screening', 'not-applicable', 'No self-screening on record (referred, or came in directly).'));
 
     const assessment = assessments.at(-1);
@@ -117,8 +125,9 @@ export async function getEpisodeTimeline(services: Services, actor: Actor, episo
     const planned = episode.planned_procedure_on;
     steps.push(!planned
       ? step('instructions', 'Instructions', 'pending', 'Plan the procedure date; the instructions are dated from it.')
-      : send && send.planned_procedure_on === planned
-        ? step('instructions', 'Instructions', 'done', `Emailed for ${planned}${send.reason === 'date-changed' ? ' (re-sent after the date moved)' : ''}.`, { at: send.created_at, by: who(send.created_by), refs: [{ type: 'instruction_send', id: send.id }] })
+      // Once injected, the date follows the injection (follow-up anchor): the instructions sent before it stand.
+      : send && (send.planned_procedure_on === planned || procedures.length > 0)
+        ? step('instructions', 'Instructions', 'done', `Emailed for ${send.planned_procedure_on ?? planned}${send.reason === 'date-changed' ? ' (re-sent after the date moved)' : ''}.`, { at: send.created_at, by: who(send.created_by), refs: [{ type: 'instruction_send', id: send.id }] })
         : step('instructions', 'Instructions', send ? 'attention' : 'pending', send ? `Last sent for ${send.planned_procedure_on ?? 'no date'}, not for ${planned}.` : `Not sent yet for ${planned}.`));
 
     const specimen = specimens.at(-1);
@@ -223,7 +232,7 @@ export interface Alert {
 export interface Worklist {
   role: Role;
   today: string;
-  /** Shown on every home screen: serious adverse events awaiting review, failed bedside checks of the last 7 days. */
+  /** Shown on every home screen: serious adverse events awaiting review, failed bedside checks not yet acknowledged. */
   alerts: Alert[];
   sections: WorklistSection[];
 }
@@ -245,7 +254,6 @@ const TITLES: Record<WorklistSectionCode, string> = {
 };
 
 const LIMIT = 100;
-const ALERT_DAYS = 7;
 
 type PatientCols = { patient_id: string; mrn: string; given_name: string; family_name: string };
 const patientOf = (r: PatientCols) => ({ id: r.patient_id, mrn: r.mrn, givenName: r.given_name, familyName: r.family_name });
@@ -306,6 +314,7 @@ async function section(trx: Trx, clinicId: string, code: WorklistSectionCode, to
         .select(['d.episode_id', 'e.planned_procedure_on', 'p.id as patient_id', 'p.mrn', 'p.given_name', 'p.family_name', 'p.email'])
         .where('e.planned_procedure_on', 'is not', null).where('e.planned_procedure_on', '>=', today)
         .where((eb) => eb.not(eb.exists(eb.selectFrom('instruction_send as i').select('i.id').whereRef('i.episode_id', '=', 'd.episode_id').where('i.clinic_id', '=', clinicId).whereRef('i.planned_procedure_on', '=', 'e.planned_procedure_on'))))
+        .where((eb) => eb.not(eb.exists(eb.selectFrom('injection_procedure as ip').select('ip.id').whereRef('ip.episode_id', '=', 'd.episode_id').where('ip.clinic_id', '=', clinicId))))
         .orderBy('e.planned_procedure_on').limit(LIMIT).execute();
       return rows.map((r) => item({ episodeId: r.episode_id, patient: patientOf(r), at: r.planned_procedure_on!, summary: `Procedure ${r.planned_procedure_on}: instructions not sent${r.email ? '' : ' (no email address: print them)'}.` }));
     }
@@ -322,11 +331,11 @@ async function alerts(trx: Trx, clinicId: string): Promise<Alert[]> {
     .innerJoin('patient as p', (j) => j.onRef('p.id', '=', 'a.patient_id').onRef('p.clinic_id', '=', 'a.clinic_id'))
     .select(['a.id', 'a.episode_id', 'a.category', 'a.severity', 'a.reported_at', 'p.id as patient_id', 'p.mrn', 'p.given_name', 'p.family_name'])
     .where('a.clinic_id', '=', clinicId).where('a.reviewed_at', 'is', null).where('a.serious', '=', 1).orderBy('a.reported_at').limit(LIMIT).execute();
-  const since = new Date(Date.now() - ALERT_DAYS * 86_400_000).toISOString();
+  // A failed identity check stays pinned until a clinician or administrator acknowledges it with a note.
   const failed = await trx.selectFrom('bedside_verification as v')
     .innerJoin('patient as p', (j) => j.onRef('p.id', '=', 'v.patient_id').onRef('p.clinic_id', '=', 'v.clinic_id'))
     .select(['v.id', 'v.episode_id', 'v.verified_at', 'v.mismatches_json', 'p.id as patient_id', 'p.mrn', 'p.given_name', 'p.family_name'])
-    .where('v.clinic_id', '=', clinicId).where('v.result', '=', 'failed').where('v.verified_at', '>=', since).orderBy('v.verified_at', 'desc').limit(LIMIT).execute();
+    .where('v.clinic_id', '=', clinicId).where('v.result', '=', 'failed').where('v.acknowledged_at', 'is', null).orderBy('v.verified_at', 'desc').limit(LIMIT).execute();
   return [
     ...serious.map((r) => ({ kind: 'serious-adverse-event' as const, at: r.reported_at, episodeId: r.episode_id, entityId: r.id, patient: patientOf(r), summary: `Serious adverse event (${r.category}, ${r.severity}) awaiting a clinician's review.` })),
     ...failed.flatMap((r) => {

@@ -47,6 +47,8 @@ export const PERMISSIONS = {
   'instructions:send': ['admin', 'clinician', 'coordinator'],
   'custody:read': ['admin', 'clinician', 'lab', 'coordinator'],
   'custody:write': ['clinician', 'lab'],
+  // A failed bedside check's alert is closed by a clinician or an administrator, with a note.
+  'custody-alert:acknowledge': ['admin', 'clinician'],
   'procedure:read': ['admin', 'clinician', 'lab', 'coordinator'],
   'procedure:write': ['clinician'],
   'adverse-event:read': ['admin', 'clinician', 'coordinator'],

@@ -10,6 +10,7 @@ import { nowIso, todayIso } from './clock.js';
 import type { Actor, Services } from './context.js';
 import { inTransaction, isUniqueViolation, type Trx } from './db-helpers.js';
 import { ServiceError, conflict, notFound } from './errors.js';
+import { anchorFollowUpOnInjection } from './follow-up.js';
 import { newId } from './ids.js';
 import { assertCan } from './permissions.js';
 import type { StaffRef } from './protocols.js';
@@ -36,7 +37,8 @@ export interface ProcedureInput {
   needle?: { gauge?: number | null; lengthMm?: number | null; type?: string | null } | null;
   localAnaesthetic?: { agent: string; concentrationPct?: number | null; volumeMl?: number | null; doseMg?: number | null; mixedWithPrp: boolean } | null;
   contrast?: { used: boolean; agent?: string | null; volumeMl?: number | null } | null;
-  antibioticProphylaxis?: { given: boolean; agent?: string | null; doseMg?: number | null; route?: string | null } | null;
+  /** Timing is free text as clinics write it ("30 min before", "in the disc, mixed with contrast"). */
+  antibioticProphylaxis?: { given: boolean; agent?: string | null; doseMg?: number | null; route?: string | null; timing?: string | null } | null;
   immediateComplications?: { none: boolean; items?: string[]; note?: string | null } | null;
   dischargeInstructions?: string | null;
   notes?: string | null;
@@ -81,6 +83,20 @@ function present(row: ProcedureRow, names: Map<string, string>): ProcedureView {
   };
 }
 
+/**
+ * The performing clinician must be an active clinician of this clinic (the injection is a
+ * clinician's act); the assistant, if any, an active colleague of the same clinic, not the
+ * performer. A 400 names the field; another clinic's staff are simply unknown here.
+ */
+async function assertPerformerAndAssistant(trx: Trx, clinicId: string, performedBy: string, assistantId: string | null): Promise<void> {
+  await assertStaffInClinic(trx, clinicId, performedBy, 'performedById');
+  const performer = await trx.selectFrom('staff_user').select('role').where('id', '=', performedBy).where('clinic_id', '=', clinicId).executeTakeFirstOrThrow();
+  if (performer.role !== 'clinician') throw new ServiceError('invalid', 'performedById: the performing clinician must be a clinician of this clinic.', { field: 'performedById' });
+  if (assistantId === null) return;
+  await assertStaffInClinic(trx, clinicId, assistantId, 'assistantId');
+  if (assistantId === performedBy) throw new ServiceError('invalid', 'assistantId: the assistant cannot be the performing clinician.', { field: 'assistantId' });
+}
+
 /** Contraindications that stand on the day of the injection but were not in the signed decision. */
 async function newFindings(trx: Trx, clinicId: string, episodeId: string, decisionFindings: ContraindicationResult, performedOn: string): Promise<ScienceWarning[]> {
   const assessment = await latestAssessment(trx, clinicId, episodeId);
@@ -115,8 +131,7 @@ export async function recordProcedure(services: Services, actor: Actor, episodeI
         throw new ServiceError('conflict', 'This product is past the clinic’s time limit from draw to injection; a clinician must override the expiry at the bedside check, with a reason.', { data: { code: 'product-expired' } });
       }
       const performedBy = input.performedById ?? actor.userId;
-      if (input.performedById) await assertStaffInClinic(trx, actor.clinicId, input.performedById, 'performedById');
-      if (input.assistantId) await assertStaffInClinic(trx, actor.clinicId, input.assistantId, 'assistantId');
+      await assertPerformerAndAssistant(trx, actor.clinicId, performedBy, input.assistantId ?? null);
       const prpAvailableMl = specimen.prp_volume_ml ?? 0;
       const check = checkInjection({
         targets: input.targets, prpAvailableMl, imageGuidance: input.imageGuidance, localAnaesthetic: input.localAnaesthetic ?? null,
@@ -134,6 +149,12 @@ export async function recordProcedure(services: Services, actor: Actor, episodeI
         notes: input.notes?.trim() || null, science_version: SCIENCE_VERSION, created_at: nowIso(), created_by: actor.userId,
       } satisfies Insertable<InjectionProcedureTable>;
       await trx.insertInto('injection_procedure').values(row).execute();
+      // The targets, one row each, for the outcome summary's structure filter (migration 0008).
+      await trx.insertInto('injection_target').values(input.targets.map((t, position) => ({
+        clinic_id: actor.clinicId, procedure_id: row.id, episode_id: episodeId, position, structure: t.structure, level: t.level ?? null, side: t.side ?? null, volume_ml: t.volumeMl,
+      }))).execute();
+      // The follow-up schedule is anchored on the day the injection was given (outcomes issue).
+      await anchorFollowUpOnInjection(trx, store.dialect, subjectOf(actor), actor.clinicId, episodeId, performedAt);
       await trx.updateTable('specimen').set({ status: 'injected', updated_at: row.created_at }).where('id', '=', specimen.id).where('clinic_id', '=', actor.clinicId).execute();
       await appendCustodyEvent(trx, actor, specimen, 'injected', performedAt, { procedureId: row.id, totalVolumeMl: row.total_volume_ml });
       await recordAudit(trx, store.dialect, subjectOf(actor), {

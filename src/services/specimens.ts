@@ -49,6 +49,10 @@ export interface VerificationView {
   expiryOverrideReason: string | null;
   verifiedBy: StaffRef | null;
   verifiedAt: string;
+  /** A failed check's alert, closed by a clinician or administrator with a note. */
+  acknowledgedAt: string | null;
+  acknowledgedBy: StaffRef | null;
+  acknowledgementNote: string | null;
 }
 
 export interface SpecimenView {
@@ -78,6 +82,7 @@ function presentVerification(v: VerificationRow, names: Map<string, string>): Ve
   return {
     id: v.id, episodeId: v.episode_id, specimenId: v.specimen_id, result: v.result, mismatches: fromJson<Mismatch[]>(v.mismatches_json) ?? [], expired: v.expired === 1,
     expiryOverrideReason: v.expiry_override_reason, verifiedBy: staffRef(names, v.verified_by), verifiedAt: v.verified_at,
+    acknowledgedAt: v.acknowledged_at ?? null, acknowledgedBy: staffRef(names, v.acknowledged_by ?? null), acknowledgementNote: v.acknowledgement_note ?? null,
   };
 }
 
@@ -86,7 +91,7 @@ async function presentSpecimens(trx: Trx, clinicId: string, rows: SpecimenRow[])
   const ids = rows.map((r) => r.id);
   const events = await trx.selectFrom('custody_event').selectAll().where('clinic_id', '=', clinicId).where('specimen_id', 'in', ids).orderBy('recorded_at').orderBy('id').execute();
   const verifications = await trx.selectFrom('bedside_verification').selectAll().where('clinic_id', '=', clinicId).where('specimen_id', 'in', ids).orderBy('verified_at').orderBy('id').execute();
-  const names = await staffNames(trx, clinicId, [...rows.map((r) => r.drawn_by), ...events.map((e) => e.by_id), ...verifications.map((v) => v.verified_by)]);
+  const names = await staffNames(trx, clinicId, [...rows.map((r) => r.drawn_by), ...events.map((e) => e.by_id), ...verifications.flatMap((v) => [v.verified_by, v.acknowledged_by])]);
   const now = Date.now();
   return rows.map((r) => ({
     id: r.id, episodeId: r.episode_id, patientId: r.patient_id, code: r.code, displayCode: formatSpecimenCode(r.code), status: r.status, drawnAt: r.drawn_at,
@@ -203,11 +208,13 @@ export async function recordCustodyStep(services: Services, actor: Actor, specim
     const detail: Record<string, unknown> = {};
     const update: Partial<Insertable<SpecimenTable>> = { status: input.type, updated_at: nowIso() };
     if (input.type === 'centrifuged') {
-      const others = await trx.selectFrom('specimen').innerJoin('patient as p', (j) => j.onRef('p.id', '=', 'specimen.patient_id').onRef('p.clinic_id', '=', 'specimen.clinic_id'))
-        .select(['specimen.code', 'p.mrn']).where('specimen.clinic_id', '=', actor.clinicId).where('specimen.status', '=', 'centrifuged').where('specimen.patient_id', '!=', specimen.patient_id).execute();
+      // What the lab needs to find the other tubes (their code and draw time) — never the other patient's identifiers.
+      const others = await trx.selectFrom('specimen').select(['code', 'drawn_at'])
+        .where('clinic_id', '=', actor.clinicId).where('status', '=', 'centrifuged').where('patient_id', '!=', specimen.patient_id).orderBy('drawn_at').execute();
       if (others.length > 0 && !input.confirmSeparateRun) {
-        throw new ServiceError('conflict', `Another patient's product is still being prepared (${others.map((o) => `${formatSpecimenCode(o.code)}, MRN ${o.mrn}`).join('; ')}). One patient per centrifuge run: finish that one first, or confirm that this is a separate run.`, {
-          data: { code: 'other-patient-in-progress', openSpecimens: others.map((o) => formatSpecimenCode(o.code)) },
+        const drawn = (iso: string) => new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', day: 'numeric', month: 'short', timeZone: actor.timeZone }).format(new Date(iso));
+        throw new ServiceError('conflict', `Another patient's product is still being prepared (${others.map((o) => `${formatSpecimenCode(o.code)}, drawn ${drawn(o.drawn_at)}`).join('; ')}). One patient per centrifuge run: finish that one first, or confirm that this is a separate run.`, {
+          data: { code: 'other-patient-in-progress', openSpecimens: others.map((o) => formatSpecimenCode(o.code)), openSpecimensDrawnAt: others.map((o) => o.drawn_at) },
         });
       }
       if (others.length > 0) detail.confirmedSeparateRunWith = others.map((o) => o.code);
@@ -305,6 +312,35 @@ export async function verifyAtBedside(services: Services, actor: Actor, episodeI
     });
   }
   return view;
+}
+
+/**
+ * Closes the alert of a failed bedside check: a clinician or an administrator says what was done
+ * (product set aside, patient informed …). Audited with who and when; the alert leaves every
+ * worklist. The check itself is never changed otherwise, and a check is acknowledged once.
+ */
+export async function acknowledgeBedsideAlert(services: Services, actor: Actor, verificationId: string, input: { note: string }): Promise<VerificationView> {
+  assertCan(actor, 'custody-alert:acknowledge');
+  const note = input.note.trim();
+  if (note.length < 3) throw invalid('note', 'Write what was checked and done about the failed check.');
+  const { store } = services;
+  return inTransaction(store, async (trx) => {
+    let q = trx.selectFrom('bedside_verification').selectAll().where('id', '=', verificationId).where('clinic_id', '=', actor.clinicId);
+    if (store.dialect === 'postgres') q = q.forUpdate();
+    const row = await q.executeTakeFirst();
+    if (!row) throw notFound('bedside check');
+    if (row.result !== 'failed') throw new ServiceError('conflict', 'This bedside check passed: there is no alert to acknowledge.', { data: { code: 'not-an-alert' } });
+    if (row.acknowledged_at) throw new ServiceError('conflict', 'This alert has already been acknowledged.', { data: { code: 'already-acknowledged' } });
+    const now = nowIso();
+    await trx.updateTable('bedside_verification').set({ acknowledged_at: now, acknowledged_by: actor.userId, acknowledgement_note: note })
+      .where('id', '=', verificationId).where('clinic_id', '=', actor.clinicId).where('acknowledged_at', 'is', null).execute();
+    await recordAudit(trx, store.dialect, subjectOf(actor), {
+      action: 'update', entityType: 'bedside_verification', entityId: verificationId, patientId: row.patient_id,
+      detail: { episodeId: row.episode_id, acknowledged: true, mismatches: (fromJson<Mismatch[]>(row.mismatches_json) ?? []).map((m) => m.field) },
+    });
+    const next = { ...row, acknowledged_at: now, acknowledged_by: actor.userId, acknowledgement_note: note };
+    return presentVerification(next, await staffNames(trx, actor.clinicId, [row.verified_by, actor.userId]));
+  });
 }
 
 /** Tells the clinic's administrators at once (email through the outbox; no patient identifiers in the message). */

@@ -1,10 +1,9 @@
-import { createHmac } from 'node:crypto';
 import type { AnswerProblem, Questionnaire } from '../science/index.js';
 import type { Store } from '../store/db.js';
 import { fromJson } from '../store/json.js';
 import type { FollowUpTimePointRow, SurveyResponseRow } from '../store/schema-outcomes.js';
 import { recordAudit, type AuditSubject } from './audit.js';
-import { addSeconds, nowIso } from './clock.js';
+import { nowIso } from './clock.js';
 import { inTransaction, type Trx } from './db-helpers.js';
 import { clinicToday, stopFollowUp, trajectories, type TrajectoryView } from './follow-up.js';
 import { newId } from './ids.js';
@@ -12,7 +11,7 @@ import { activeInstruments, type ResolvedInstrument } from './instruments.js';
 import { askedInstruments, saveResponse } from './outcome-responses.js';
 import { loadOutcomeSettings } from './outcome-settings.js';
 import { hashToken } from './secrets.js';
-import { dailySalt } from './visitors.js';
+import { addressKey, countHit, lockedSeconds, type ThrottleKey, type ThrottleRule } from './throttle.js';
 
 /**
  * The patient's side of follow-up, reached only through an emailed link: resolve the link,
@@ -68,29 +67,21 @@ export type SurveyLink =
 // Guessing protection
 // ---------------------------------------------------------------------------------------------
 
-/** An address as a throttle key: an HMAC under the day's random salt, never the address itself. */
-async function throttleKey(store: Store, address: string, now: string): Promise<string> {
-  const salt = await dailySalt(store, now.slice(0, 10));
-  return `survey:${createHmac('sha256', salt).update(`survey-link\u0000${address}`).digest('base64url')}`;
+/** Wrong links per address (an HMAC under the day's salt, never the address itself; services/throttle.ts). */
+const SURVEY_THROTTLE: ThrottleRule = {
+  scope: 'survey-link', windowSeconds: SURVEY_THROTTLE_WINDOW_SECONDS, window: 'from-first-hit', max: SURVEY_MAX_FAILURES, lockSeconds: SURVEY_LOCK_SECONDS,
+};
+
+function throttleKey(store: Store, address: string, now: string): Promise<ThrottleKey> {
+  return addressKey(store, SURVEY_THROTTLE.scope, null, address, Date.parse(now));
 }
 
-async function lockedFor(store: Store, key: string, now: string): Promise<number> {
-  const row = await store.db.selectFrom('survey_throttle').select('locked_until').where('key', '=', key).executeTakeFirst();
-  if (!row?.locked_until || row.locked_until <= now) return 0;
-  return Math.ceil((Date.parse(row.locked_until) - Date.parse(now)) / 1000);
+function lockedFor(store: Store, key: ThrottleKey, now: string): Promise<number> {
+  return lockedSeconds(store.db, SURVEY_THROTTLE.scope, key, Date.parse(now));
 }
 
-async function countFailure(store: Store, key: string, now: string): Promise<void> {
-  await inTransaction(store, async (trx) => {
-    const row = await trx.selectFrom('survey_throttle').selectAll().where('key', '=', key).executeTakeFirst();
-    const windowOpen = row && addSeconds(row.window_started_at, SURVEY_THROTTLE_WINDOW_SECONDS) > now;
-    const failures = windowOpen ? row.failures + 1 : 1;
-    const values = { failures, window_started_at: windowOpen ? row.window_started_at : now, locked_until: failures >= SURVEY_MAX_FAILURES ? addSeconds(now, SURVEY_LOCK_SECONDS) : null };
-    if (row) await trx.updateTable('survey_throttle').set(values).where('key', '=', key).execute();
-    else await trx.insertInto('survey_throttle').values({ key, ...values }).onConflict((oc) => oc.column('key').doUpdateSet(values)).execute();
-    // Old rows say nothing useful: their day's salt is gone. Keep the table small.
-    await trx.deleteFrom('survey_throttle').where('window_started_at', '<', addSeconds(now, -2 * 86_400)).execute();
-  });
+async function countFailure(store: Store, key: ThrottleKey, now: string): Promise<void> {
+  await inTransaction(store, (trx) => countHit(trx, SURVEY_THROTTLE, key, Date.parse(now)));
 }
 
 // ---------------------------------------------------------------------------------------------

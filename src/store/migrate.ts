@@ -5,6 +5,9 @@ import * as m0002 from './migrations/0002-education.js';
 import * as m0003 from './migrations/0003-preparation.js';
 import * as m0004 from './migrations/0004-outcomes.js';
 import * as m0005 from './migrations/0005-pathway.js';
+import * as m0006 from './migrations/0006-throttle.js';
+import * as m0007 from './migrations/0007-bedside-alert-ack.js';
+import * as m0008 from './migrations/0008-outcome-filters.js';
 
 interface DialectAwareMigration {
   up(db: Kysely<unknown>, dialect: Dialect): Promise<void>;
@@ -17,6 +20,9 @@ const MIGRATIONS: Record<string, DialectAwareMigration> = {
   '0003-preparation': m0003,
   '0004-outcomes': m0004,
   '0005-pathway': m0005,
+  '0006-throttle': m0006,
+  '0007-bedside-alert-ack': m0007,
+  '0008-outcome-filters': m0008,
 };
 
 class StaticProvider implements MigrationProvider {

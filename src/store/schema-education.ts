@@ -10,7 +10,6 @@ export interface EducationTables {
   article_view_day: ArticleViewDayTable;
   author_profile: AuthorProfileTable;
   education_setting: EducationSettingTable;
-  comment_throttle: CommentThrottleTable;
   visitor_salt: VisitorSaltTable;
 }
 
@@ -130,14 +129,6 @@ export interface EducationSettingTable {
   updated_at: string;
 }
 
-/** Comments per hashed address per day (the address itself is never stored). */
-export interface CommentThrottleTable {
-  clinic_id: string;
-  day: string;
-  address_hash: string;
-  comments: number;
-  last_at: string;
-}
 
 /**
  * A random secret per UTC day: the key for hashing addresses and signing comment-form

@@ -10,9 +10,9 @@ export interface OutcomesTables {
   follow_up_contact: FollowUpContactTable;
   survey_response: SurveyResponseTable;
   treatment_failure: TreatmentFailureTable;
-  survey_throttle: SurveyThrottleTable;
   outcome_rollup: OutcomeRollupTable;
   outcome_rollup_state: OutcomeRollupStateTable;
+  injection_target: InjectionTargetTable;
 }
 
 /**
@@ -30,7 +30,10 @@ export interface OutcomeSettingsTable {
   baseline_instruments_json: JsonColumn | null;
   follow_up_instruments_json: JsonColumn | null;
   reminder_days_json: JsonColumn | null;
+  /** the clinic's single rule before per-instrument rules (read only when responder_rules_json is null) */
   responder_rule_json: JsonColumn | null;
+  /** instrument code → responder rule (migration 0008) */
+  responder_rules_json: JsonColumn | null;
   updated_at: string;
   updated_by: string | null;
 }
@@ -177,13 +180,6 @@ export interface TreatmentFailureTable {
   created_by: string | null;
 }
 
-export interface SurveyThrottleTable {
-  key: string;
-  failures: number;
-  window_started_at: string;
-  locked_until: string | null;
-}
-
 export type RollupKind = 'time-point' | 'instrument' | 'responders';
 
 /** One additive cell of the pre-aggregated summary (columns used depend on `kind`). */
@@ -194,7 +190,7 @@ export interface OutcomeRollupTable {
   /** 'YYYY-MM' of the planned procedure date */
   procedure_month: string;
   time_point_code: string;
-  /** '' for time-point and responder cells */
+  /** '' for time-point cells; the rule's instrument for responder cells */
   instrument_code: string;
   position: number | null;
   label: string | null;
@@ -218,9 +214,25 @@ export interface OutcomeRollupStateTable {
   computed_at: string | null;
   /** the clinic's date the counts of due time points were taken on */
   as_of: string | null;
-  /** the responder rule (JSON text) the responder cells were counted with */
+  /** the responder rules (JSON text of the instrument → rule map) the responder cells were counted with */
   rule_json: string | null;
   time_points: number;
+}
+
+/**
+ * One target of a recorded injection: the normalised copy of injection_procedure.targets_json,
+ * written with the procedure (migration 0008), read by the outcome summary's structure filter.
+ */
+export interface InjectionTargetTable {
+  clinic_id: string;
+  procedure_id: string;
+  episode_id: string;
+  /** index in targets_json */
+  position: number;
+  structure: string;
+  level: string | null;
+  side: string | null;
+  volume_ml: number;
 }
 
 export type OutcomeSettingsRow = Selectable<OutcomeSettingsTable>;

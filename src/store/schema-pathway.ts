@@ -6,7 +6,6 @@ type JsonColumn = ColumnType<unknown, string | null, string | null>;
 /** Tables of the clinical pathway (screening leads, assessment, decision, consent, custody, procedure, adverse events). */
 export interface PathwayTables {
   pathway_settings: PathwaySettingsTable;
-  screening_throttle: ScreeningThrottleTable;
   lead: LeadTable;
   assessment: AssessmentTable;
   eligibility_decision: EligibilityDecisionTable;
@@ -31,15 +30,6 @@ export interface PathwaySettingsTable {
   instructions_after_text: string | null;
   updated_at: string;
   updated_by: string | null;
-}
-
-/** Consultation requests per address and day (an HMAC under the day's salt, never the address). */
-export interface ScreeningThrottleTable {
-  clinic_id: string;
-  day: string;
-  address_hash: string;
-  requests: number;
-  last_at: string;
 }
 
 export type LeadStatus = 'new' | 'contacted' | 'booked' | 'closed';
@@ -220,6 +210,10 @@ export interface BedsideVerificationTable {
   verified_by: string;
   verified_by_label: string;
   verified_at: string;
+  /** A failed check's alert, acknowledged by a clinician or administrator with a note (migration 0007). */
+  acknowledged_at: string | null;
+  acknowledged_by: string | null;
+  acknowledgement_note: string | null;
 }
 
 /** The injection. Immutable once recorded. */

@@ -14,7 +14,7 @@ export interface Database extends EducationTables, PreparationTables, OutcomesTa
   clinic: ClinicTable;
   staff_user: StaffUserTable;
   staff_session: StaffSessionTable;
-  login_throttle: LoginThrottleTable;
+  throttle: ThrottleTable;
   password_reset: PasswordResetTable;
   patient: PatientTable;
   episode: EpisodeTable;
@@ -58,11 +58,21 @@ export interface StaffSessionTable {
   user_agent: string;
 }
 
-export interface LoginThrottleTable {
-  /** `account:<email>` or `ip:<address>`. */
-  key: string;
-  failures: number;
-  window_started_at: string;
+/**
+ * Every per-address and per-account limit (services/throttle.ts): one row per scope and key.
+ * `key_hash` is a hash, never an address or an email; `clinic_id` is null for server-wide limits.
+ */
+export interface ThrottleTable {
+  scope: string;
+  key_hash: string;
+  clinic_id: string | null;
+  /** When the current window began (aligned to the window for fixed windows, e.g. UTC midnight). */
+  window_start: string;
+  /** Hits counted in the current window. */
+  hits: number;
+  last_at: string;
+  /** The hit before the last one, whatever its window (for a minimum spacing between hits). */
+  previous_at: string | null;
   locked_until: string | null;
 }
 

@@ -17,7 +17,7 @@ import { PatientNewPage } from './pages/patient-new.js';
 import { ResetPasswordPage } from './pages/reset-password.js';
 import { SetupPage } from './pages/setup.js';
 import { StaffPage } from './pages/staff.js';
-import { loginUrlFor, safeNext } from './navigation.js';
+import { HOME, loginUrlFor, safeNext } from './navigation.js';
 import { useSession } from './session.js';
 import type { Permission } from './types.js';
 
@@ -33,6 +33,7 @@ const OutcomeSettingsPage = lazy(() => import('./pages/outcome-settings.js').the
 const EpisodePathwayPage = lazy(() => import('./pages/episode-pathway.js').then((m) => ({ default: m.EpisodePathwayPage })));
 const WorklistPage = lazy(() => import('./pages/worklist.js').then((m) => ({ default: m.WorklistPage })));
 const LeadsPage = lazy(() => import('./pages/leads.js').then((m) => ({ default: m.LeadsPage })));
+const PathwaySettingsPage = lazy(() => import('./pages/pathway-settings.js').then((m) => ({ default: m.PathwaySettingsPage })));
 const later = (page: ReactElement) => <Suspense fallback={<Loading />}>{page}</Suspense>;
 
 /**
@@ -69,10 +70,10 @@ export function App() {
   return (
     <Routes>
       <Route path="/login" element={<AfterSignIn />} />
-      <Route path="/setup" element={<Navigate to="/patients" replace />} />
+      <Route path="/setup" element={<Navigate to={HOME} replace />} />
       <Route path="/reset-password" element={<ResetPasswordPage />} />
       <Route element={<Layout />}>
-        <Route index element={<Navigate to="/patients" replace />} />
+        <Route index element={<Navigate to={HOME} replace />} />
         <Route path="/patients" element={guard('patient:read', <PatientListPage />)} />
         <Route path="/patients/new" element={guard('patient:write', <PatientNewPage />)} />
         <Route path="/patients/:id" element={guard('patient:read', <PatientDetailPage />)} />
@@ -88,6 +89,7 @@ export function App() {
         <Route path="/episodes/:id" element={guard('episode:read', later(<EpisodePathwayPage />))} />
         <Route path="/worklist" element={later(<WorklistPage />)} />
         <Route path="/leads" element={guard('lead:read', later(<LeadsPage />))} />
+        <Route path="/pathway-settings" element={guard('assessment:read', later(<PathwaySettingsPage />))} />
         <Route path="/episodes/:id/follow-up" element={guard('outcome:read', later(<EpisodeFollowUpPage />))} />
         <Route path="/outcomes" element={guard('outcome:read', later(<OutcomesPage />))} />
         <Route path="/follow-up" element={guard('outcome:read', later(<FollowUpWorklistPage />))} />

@@ -1,5 +1,10 @@
-/** Where a person lands after signing in when nothing else is asked for. */
-export const HOME = '/patients';
+/**
+ * Where a person lands after signing in when nothing else is asked for: the worklist, for every
+ * role. It is the clinic's home screen — each role sees its own sections there (leads to call,
+ * assessments awaiting a decision, today's draws…), and everyone sees the alerts (serious adverse
+ * events awaiting review, failed bedside checks). Patients stay one click away in the navigation.
+ */
+export const HOME = '/worklist';
 
 /**
  * The `next` of /login?next=… as a path inside the app, or HOME. Only an app path is accepted,

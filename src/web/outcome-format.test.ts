@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { INSTRUMENTS } from '../science/instruments.js';
-import { RESPONDER_PRESETS } from '../science/responder.js';
+import { RESPONDER_PRESETS, isResponder, responderInstruments, validateResponderRule } from '../science/responder.js';
 import type { Questionnaire } from '../science/questionnaire.js';
 import {
   chartGeometry, checkEntry, entryServerErrors, formatCompletion, formatInterval, formatNumber, formatProportionInterval, formatSigned,
-  groupSummary, parseReminderDays, presetIdOf, visibleLinkIds,
+  groupSummary, parseReminderDays, presetIdOf, responderChoices, visibleLinkIds,
 } from './outcome-format.js';
 import type { TrajectoryView } from './outcome-types.js';
 
@@ -39,12 +39,16 @@ describe('groupSummary', () => {
         { ...row, timePoint: '6w', instrument: 'nrs-back', due: 1, invited: 1, completed: 1, completionPercent: 100, scored: 1, meanScore: 3, baselineN: 1, change: { n: 1, mean: -5, sd: null, lower: null, upper: null } as never },
         { ...row, timePoint: '6w', instrument: 'peg', due: 1, invited: 1, completed: 1, completionPercent: 100, scored: 1, meanScore: 2.7, baselineN: 1, change: null },
       ],
-      responders: [{ ...row, timePoint: '6w', evaluable: 1, responders: 1, estimate: 1, lower: 0.2, upper: 1, rule: 'r' }],
+      responders: [
+        { ...row, timePoint: '6w', instrument: 'nrs-back', evaluable: 1, responders: 1, estimate: 1, lower: 0.2, upper: 1, rule: 'r' },
+        { ...row, timePoint: '6w', instrument: 'odi', evaluable: 1, responders: 0, estimate: 0, lower: 0, upper: 0.8, rule: 'o' },
+      ],
     });
     expect(groups.map((g) => g.key)).toEqual(['ddd|baseline', 'ddd|6w']);
     expect(groups[0]!.instruments).toEqual([]);
     expect(groups[1]!.instruments.map((i) => i.instrument)).toEqual(['nrs-back', 'peg']);
-    expect(groups[1]!.responders?.responders).toBe(1);
+    expect(groups[0]!.responders).toEqual([]);
+    expect(groups[1]!.responders.map((r) => [r.instrument, r.responders])).toEqual([['nrs-back', 1], ['odi', 0]]);
     expect(groups[1]!.counts?.completed).toBe(1);
   });
 });
@@ -138,5 +142,31 @@ describe('settings', () => {
     const presets = Object.values(RESPONDER_PRESETS);
     expect(presetIdOf({ direction: 'decrease', points: 2, instrument: 'nrs-back', kind: 'absolute' }, presets)).toBe('ostelo-2008-nrs-2-points');
     expect(presetIdOf({ kind: 'absolute', instrument: 'nrs-back', points: 3, direction: 'decrease' }, presets)).toBeUndefined();
+  });
+});
+
+describe('responderChoices', () => {
+  it('offers only valid rules that read the instrument they are listed under', () => {
+    for (const code of ['nrs-back', 'nrs-leg', 'odi', 'peg', 'pgic']) {
+      const choices = responderChoices(code);
+      expect(choices.length).toBeGreaterThan(0);
+      expect(new Set(choices.map((c) => c.id)).size).toBe(choices.length);
+      for (const c of choices) {
+        expect(() => validateResponderRule(c.rule)).not.toThrow();
+        expect(responderInstruments(c.rule)).toEqual([code]);
+        expect(c.source).not.toBe('');
+      }
+    }
+  });
+
+  it('puts the Ostelo 2008 "points or 30 %" rule first: ODI 10 points, NRS 2 points', () => {
+    const odi = responderChoices('odi')[0]!.rule;
+    // 40 → 31: 9 points, 22.5 % — neither; 40 → 30: 10 points; 20 → 14: 6 points but 30 %.
+    expect(isResponder(odi, { odi: 40 }, { odi: 31 })).toBe(false);
+    expect(isResponder(odi, { odi: 40 }, { odi: 30 })).toBe(true);
+    expect(isResponder(odi, { odi: 20 }, { odi: 14 })).toBe(true);
+    const nrs = responderChoices('nrs-leg')[0]!.rule;
+    expect(isResponder(nrs, { 'nrs-leg': 3 }, { 'nrs-leg': 2 })).toBe(true); // 1 point but 33 %
+    expect(isResponder(nrs, { 'nrs-leg': 9 }, { 'nrs-leg': 8 })).toBe(false);
   });
 });

@@ -1,4 +1,5 @@
 import { answerableItems, checkAnswers, isItemEnabled, type AnswerProblem, type Questionnaire } from '../science/questionnaire.js';
+import type { ResponderRule } from '../science/responder.js';
 import type { InstrumentSummary, OutcomeSummary, ResponderSummary, TimePointSummary, TrajectoryView } from './outcome-types.js';
 
 /**
@@ -58,7 +59,8 @@ export interface SummaryGroup {
   label: string;
   counts: TimePointSummary | undefined;
   instruments: InstrumentSummary[];
-  responders: ResponderSummary | undefined;
+  /** one per instrument with a responder rule, in the server's order */
+  responders: ResponderSummary[];
 }
 
 /** The summary's three lists joined by indication × time point, in the server's order. */
@@ -69,14 +71,14 @@ export function groupSummary(summary: Pick<OutcomeSummary, 'timePoints' | 'instr
     const key = keyOf(r);
     let g = groups.get(key);
     if (!g) {
-      g = { key, indication: r.indication, timePoint: r.timePoint, label: r.label, counts: undefined, instruments: [], responders: undefined };
+      g = { key, indication: r.indication, timePoint: r.timePoint, label: r.label, counts: undefined, instruments: [], responders: [] };
       groups.set(key, g);
     }
     return g;
   };
   for (const t of summary.timePoints) groupOf(t).counts = t;
   for (const i of summary.instruments) groupOf(i).instruments.push(i);
-  for (const r of summary.responders) groupOf(r).responders = r;
+  for (const r of summary.responders) groupOf(r).responders.push(r);
   return [...groups.values()];
 }
 
@@ -218,4 +220,50 @@ function canonicalJson(value: unknown): string {
 export function presetIdOf(rule: unknown, presets: readonly { id: string; rule: unknown }[]): string | undefined {
   const target = canonicalJson(rule);
   return presets.find((p) => canonicalJson(p.rule) === target)?.id;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Responder rules per instrument (settings page)
+// ---------------------------------------------------------------------------------------------
+
+export interface ResponderChoice {
+  id: string;
+  label: string;
+  rule: ResponderRule;
+  source: string;
+  /** true when the threshold's source has not been checked against the paper */
+  unverified?: boolean;
+}
+
+const OSTELO = 'Ostelo 2008 (Spine), minimal important change';
+const FARRAR = 'Farrar 2001 (Pain): about 2 points or about 30 % matched “much improved”';
+const IMMPACT = 'IMMPACT, Dworkin 2008 (J Pain)';
+
+/**
+ * The rules a clinic can pick for one instrument, with their sources: Ostelo 2008 consensus (NRS
+ * 2 points, ODI 10 points, or 30 % from baseline), IMMPACT 2008 (≥ 30 % moderate, ≥ 50 %
+ * substantial; PGIC much improved). The first is Autolog's default where there is one.
+ */
+export function responderChoices(instrument: string): ResponderChoice[] {
+  const points = instrument === 'odi' ? 10 : instrument === 'nrs-back' || instrument === 'nrs-leg' ? 2 : null;
+  const percent = (p: number): ResponderRule => ({ kind: 'percent', instrument, percent: p });
+  if (instrument === 'pgic') {
+    return [
+      { id: 'pgic-much', label: 'Much improved or better', rule: { kind: 'pgic', atLeast: 'much-improved' }, source: IMMPACT, unverified: true },
+      { id: 'pgic-minimally', label: 'Minimally improved or better', rule: { kind: 'pgic', atLeast: 'minimally-improved' }, source: IMMPACT, unverified: true },
+    ];
+  }
+  const out: ResponderChoice[] = [];
+  if (points !== null) {
+    const absolute: ResponderRule = { kind: 'absolute', instrument, points, direction: 'decrease' };
+    out.push(
+      { id: 'points-or-30', label: `Improved by at least ${points} points or 30 %`, rule: { kind: 'any', rules: [absolute, percent(30)] }, source: instrument === 'odi' ? OSTELO : `${OSTELO}; ${FARRAR}` },
+      { id: 'points', label: `Improved by at least ${points} points`, rule: absolute, source: OSTELO },
+    );
+  }
+  out.push(
+    { id: 'percent-30', label: 'Improved by at least 30 %', rule: percent(30), source: points !== null ? OSTELO : IMMPACT },
+    { id: 'percent-50', label: 'Improved by at least 50 % (substantial)', rule: percent(50), source: IMMPACT },
+  );
+  return out;
 }

@@ -13,5 +13,7 @@ export interface BedsideMismatch {
 }
 export type { ConsentView, TemplateView } from '../services/consents.js';
 export type { Worklist, WorklistSection, WorkItem, Alert } from '../services/pathway-overview.js';
-export type { AdverseEventView } from '../services/adverse-events.js';
+export type { AdverseEventChange, AdverseEventView } from '../services/adverse-events.js';
 export type { LeadView } from '../services/leads.js';
+export type { InstructionsView, InstructionSendView } from '../services/instructions.js';
+export type { PathwaySettingsView } from '../services/pathway-settings.js';

@@ -1,6 +1,6 @@
 import Type from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { INSTRUMENTS, ODI_LICENCE_NOTE } from '../../science/index.js';
+import { INJECTION_STRUCTURES, INSTRUMENTS, ODI_LICENCE_NOTE } from '../../science/index.js';
 import type { Services } from '../../services/context.js';
 import { TREATMENT_FAILURE_KINDS, enterResponse, getFollowUp, listWorklist, recordCall, recordTreatmentFailure, setProcedureDate } from '../../services/follow-up.js';
 import { getInstrumentQuestionnaire, importInstrument, listInstruments } from '../../services/instruments.js';
@@ -22,10 +22,14 @@ const InstrumentSchema = Type.Object({
   scoreMin: Num, scoreMax: Num, higherIsWorse: Type.Boolean(), licence: Type.String(), questions: Type.Integer(),
 });
 
+const RuleEntry = Type.Object({ instrument: Type.String(), rule: AnyObject(), text: Type.String() });
+
 const SettingsSchema = Type.Object({
   contactText: Nullable(Type.String()), protocol: AnyObject('Follow-up protocol: { timePoints: [{ code, label, offset, windowBefore, windowAfter }] }'),
   baselineInstruments: Type.Array(Type.String()), followUpInstruments: Type.Array(Type.String()), reminderDays: Type.Array(Type.Integer()),
-  responderRule: AnyObject('Responder rule (absolute / percent / pgic / all / any), see autolog/science responder.ts'), responderRuleText: Type.String(), updatedAt: Nullable(IsoInstant),
+  responderRules: Type.Record(Type.String(), AnyObject(), { description: 'Instrument code → responder rule (absolute / percent / pgic / all / any, see autolog/science responder.ts): one responder figure per instrument.' }),
+  responderRuleList: Type.Array(RuleEntry, { description: 'The same rules in instrument order, each in words.' }),
+  responderRule: AnyObject('The first rule of the list (the back-pain NRS by default): the patient chart’s rule.'), responderRuleText: Type.String(), updatedAt: Nullable(IsoInstant),
 });
 
 const ContactSchema = Type.Object({
@@ -46,7 +50,9 @@ const FollowUpSchema = Type.Object({
   schedule: Nullable(Type.Object({ id: Id, anchorOn: IsoDate, status: Type.String(), stopReason: Nullable(Type.String()), protocol: AnyObject() })),
   timePoints: Type.Array(Type.Object({
     id: Id, code: Type.String(), label: Type.String(), dueOn: IsoDate, windowStartOn: IsoDate, windowEndOn: IsoDate, status: Type.String(),
-    state: Type.Enum(['upcoming', 'due', 'completed', 'missed', 'stopped']), stopReason: Nullable(Type.String()), instruments: Type.Array(Type.String()),
+    state: Type.Enum(['upcoming', 'due', 'completed', 'missed', 'stopped']), stopReason: Nullable(Type.String()),
+    instruments: Type.Array(Type.String(), { description: 'What the patient is asked: the protocol’s instruments the clinic can offer now.' }),
+    notImported: Type.Array(Type.String(), { description: 'In the protocol but not asked: licensed wording (the ODI) the clinic has not imported yet.' }),
     sends: Type.Integer(), nextSendOn: Nullable(IsoDate), invitedAt: Nullable(IsoInstant), completedAt: Nullable(IsoInstant),
     contacts: Type.Array(ContactSchema), responses: Type.Array(ResponseSchema),
   })),
@@ -57,13 +63,14 @@ const FollowUpSchema = Type.Object({
     points: Type.Array(Type.Object({ timePoint: Type.String(), label: Type.String(), dueOn: IsoDate, completedAt: Nullable(IsoInstant), score: Num })),
   })),
   responderRule: Type.Object({ rule: AnyObject(), text: Type.String() }),
+  responderRules: Type.Array(RuleEntry),
 });
 
 const Interval = { estimate: NullableNum, lower: NullableNum, upper: NullableNum };
 const SummarySchema = Type.Object({
   asOf: IsoDate, filters: AnyObject(), confidence: Num,
   source: Type.Enum(['live', 'rollup'], { description: 'live: computed now; rollup: summed from the per-month cells the scheduler rebuilt at computedAt (large clinics, whole-month ranges).' }),
-  computedAt: IsoInstant, responderRule: Type.Object({ rule: AnyObject(), text: Type.String() }),
+  computedAt: IsoInstant, responderRules: Type.Array(RuleEntry, { description: 'The clinic’s responder rules, one per instrument.' }),
   timePoints: Type.Array(Type.Object({
     indication: Type.String(), timePoint: Type.String(), label: Type.String(), scheduled: Type.Integer(), due: Type.Integer(), invited: Type.Integer(),
     completed: Type.Integer(), stopped: Type.Integer(), optedOut: Type.Integer(),
@@ -74,12 +81,13 @@ const SummarySchema = Type.Object({
     change: Nullable(Type.Object({ n: Type.Integer(), mean: NullableNum, sd: NullableNum, lower: NullableNum, upper: NullableNum })),
   })),
   responders: Type.Array(Type.Object({
-    indication: Type.String(), timePoint: Type.String(), label: Type.String(), evaluable: Type.Integer(), responders: Type.Integer(), ...Interval, rule: Type.String(),
+    indication: Type.String(), timePoint: Type.String(), label: Type.String(), instrument: Type.String(), evaluable: Type.Integer(), responders: Type.Integer(), ...Interval, rule: Type.String(),
   })),
 });
 
 const WorklistSchema = Type.Array(Type.Object({
-  timePointId: Id, episodeId: Id, indication: Type.String(), timePoint: Type.String(), label: Type.String(), windowEndOn: IsoDate, sends: Type.Integer(),
+  timePointId: Id, episodeId: Id, indication: Type.String(), timePoint: Type.String(), label: Type.String(), windowEndOn: IsoDate,
+  instruments: Type.Array(Type.String(), { description: 'Instrument codes to ask (those the clinic can offer).' }), sends: Type.Integer(),
   lastContactAt: Nullable(IsoInstant), reasons: Type.Array(Type.String()),
   patient: Type.Object({ id: Id, mrn: Type.String(), givenName: Type.String(), familyName: Type.String(), phone: Nullable(Type.String()), email: Nullable(Type.String()) }),
 }));
@@ -129,7 +137,7 @@ export const outcomeRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = 
         baselineInstruments: Type.Optional(Nullable(Type.Array(InstrumentCode, { minItems: 1, maxItems: 10 }))),
         followUpInstruments: Type.Optional(Nullable(Type.Array(InstrumentCode, { minItems: 1, maxItems: 10 }))),
         reminderDays: Type.Optional(Nullable(Type.Array(Type.Integer({ minimum: 1, maximum: 365 }), { maxItems: 5 }))),
-        responderRule: Type.Optional(Nullable(AnyObject())),
+        responderRules: Type.Optional(Nullable(Type.Record(Type.String(), AnyObject(), { description: 'Instrument code → responder rule; replaces the whole map (null: Autolog’s defaults).' }))),
       }, { additionalProperties: false }),
       response: { 200: SettingsSchema },
     },
@@ -197,10 +205,12 @@ export const outcomeRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = 
     schema: {
       tags: ['outcomes'], summary: 'Outcome summary per indication × time point × instrument, with mean change (95 % t interval) and responders (Wilson 95 %)',
       description: 'Cohort: episodes whose planned procedure date is in [from, to]. Change is follow-up − baseline over complete pairs (negative = better for pain and disability). ' +
-        'completionPercent = completed / due. The responder rule that produced each figure is given beside it. No clinician filter yet: episodes do not record one. ' +
+        'completionPercent = completed / due. One responder figure per instrument that has a rule, the rule given beside it. ' +
+        'clinicianId and structure filter by the recorded injection (who performed it, a structure injected); such a cohort is always computed live. ' +
         'For a large clinic and a whole-month range the figures come from a rollup at most 30 minutes old (see source and computedAt); add live=true to compute them now.',
       querystring: Type.Object({
         from: Type.Optional(IsoDate), to: Type.Optional(IsoDate), indication: Type.Optional(Indication),
+        clinicianId: Type.Optional(Id), structure: Type.Optional(Type.Enum([...INJECTION_STRUCTURES], { description: 'A structure injected (injection target code).' })),
         live: Type.Optional(Type.Boolean({ description: 'Compute now even when a fresh rollup exists.' })),
       }, { additionalProperties: false }),
       response: { 200: SummarySchema },

@@ -2,10 +2,12 @@ import Type from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Services } from '../../services/context.js';
 import { specimenBarcodePng } from '../../services/specimen-barcode.js';
-import { drawSpecimen, getSpecimen, listSpecimens, recordCustodyStep, specimenCode, verifyAtBedside } from '../../services/specimens.js';
+import { acknowledgeBedsideAlert, drawSpecimen, getSpecimen, listSpecimens, recordCustodyStep, specimenCode, verifyAtBedside } from '../../services/specimens.js';
 import { actorOf } from '../access.js';
 import { IdParams } from '../schemas.js';
 import { BedsideBody, CustodyStepBody, DrawBody, SpecimenSchema, VerificationSchema } from './pathway-schemas.js';
+
+const AcknowledgeBody = Type.Object({ note: Type.String({ minLength: 1, maxLength: 2000, description: 'What was checked and done (product set aside, patient and product re-identified …).' }) }, { additionalProperties: false });
 
 /**
  * Chain of custody: the draw, the lab's steps, the bedside check, the barcode. The printable label
@@ -55,4 +57,14 @@ export const pathwayCustodyRoutes: FastifyPluginAsyncTypebox<{ services: Service
       params: IdParams, body: BedsideBody, response: { 201: VerificationSchema },
     },
   }, async (request, reply) => reply.code(201).send(await verifyAtBedside(services, actorOf(request), request.params.id, request.body)));
+
+  app.post('/api/v1/bedside-verifications/:id/acknowledge', {
+    config: { access: 'custody-alert:acknowledge' },
+    schema: {
+      tags: ['custody'],
+      summary: 'Acknowledge the alert of a failed bedside check with a note (who and when are recorded and audited); it leaves every worklist. 409 for a passed or already acknowledged check',
+      params: IdParams, body: AcknowledgeBody, response: { 200: VerificationSchema },
+    },
+  }, async (request) => acknowledgeBedsideAlert(services, actorOf(request), request.params.id, request.body));
 };
+

@@ -1,11 +1,17 @@
 import Type from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { listAdverseEvents, reportAdverseEvent, reviewAdverseEvent, updateAdverseEvent } from '../../services/adverse-events.js';
+import { adverseEventHistory, listAdverseEvents, reportAdverseEvent, reviewAdverseEvent, updateAdverseEvent } from '../../services/adverse-events.js';
 import type { Services } from '../../services/context.js';
 import { getProcedure, listProcedures, recordProcedure } from '../../services/procedures.js';
 import { actorOf } from '../access.js';
 import { IdParams } from '../schemas.js';
 import { AdverseEventBody, AdverseEventPatch, AdverseEventSchema, ProcedureBody, ProcedureSchema, ReviewBody } from './pathway-schemas.js';
+
+const ChangeValue = Type.Union([Type.String(), Type.Boolean(), Type.Null()]);
+const AdverseEventChangeSchema = Type.Object({
+  at: Type.String(), by: Type.Union([Type.String(), Type.Null()]), kind: Type.Union([Type.Literal('reported'), Type.Literal('updated'), Type.Literal('reviewed')]),
+  fields: Type.Array(Type.String()), changes: Type.Record(Type.String(), Type.Object({ from: ChangeValue, to: ChangeValue })), reviewCleared: Type.Boolean(),
+});
 
 /** The injection record and adverse events. */
 export const pathwayProcedureRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services }) => {
@@ -42,6 +48,11 @@ export const pathwayProcedureRoutes: FastifyPluginAsyncTypebox<{ services: Servi
     config: { access: 'adverse-event:write' },
     schema: { tags: ['pathway'], summary: 'Follow an adverse event (outcome, severity, relatedness, description)', params: IdParams, body: AdverseEventPatch, response: { 200: AdverseEventSchema } },
   }, async (request) => updateAdverseEvent(services, actorOf(request), request.params.id, request.body));
+
+  app.get('/api/v1/adverse-events/:id/history', {
+    config: { access: 'adverse-event:read' },
+    schema: { tags: ['pathway'], summary: 'What changed in an adverse event over time, from its audit trail (coded values before and after; audited)', params: IdParams, response: { 200: Type.Array(AdverseEventChangeSchema) } },
+  }, async (request) => adverseEventHistory(services, actorOf(request), request.params.id));
 
   app.post('/api/v1/adverse-events/:id/review', {
     config: { access: 'adverse-event:review' },

@@ -144,7 +144,8 @@ export const WithdrawBody = closed({ reason: Required(1000) });
 
 const InstructionItemSchema = Type.Object({ code: Type.String(), phase: Enum(['before', 'day-of', 'after'] as const), date: Nullable(IsoDate), text: Type.String(), past: Type.Boolean() });
 const InstructionSendSchema = Type.Object({
-  id: Id, plannedProcedureOn: Nullable(IsoDate), reason: Enum(['initial', 'resend', 'date-changed'] as const), to: Type.String(), outboxId: Id, createdAt: IsoInstant, createdBy: StaffRefSchema,
+  id: Id, plannedProcedureOn: Nullable(IsoDate), reason: Enum(['initial', 'resend', 'date-changed'] as const), to: Type.String(), outboxId: Id,
+  deliveryStatus: Nullable(Enum(['pending', 'sending', 'sent', 'failed'] as const)), deliveredAt: Nullable(IsoInstant), createdAt: IsoInstant, createdBy: StaffRefSchema,
 });
 export const InstructionsSchema = Type.Object({
   episodeId: Id, plannedProcedureOn: Nullable(IsoDate), items: Type.Array(InstructionItemSchema), text: Nullable(Type.String()), patientEmail: Nullable(Type.String()),
@@ -158,6 +159,7 @@ const MismatchSchema = Type.Object({ field: Type.String(), message: Type.String(
 export const VerificationSchema = Type.Object({
   id: Id, episodeId: Id, specimenId: Nullable(Id), result: Enum(['passed', 'failed'] as const), mismatches: Type.Array(MismatchSchema), expired: Type.Boolean(),
   expiryOverrideReason: Nullable(Type.String()), verifiedBy: StaffRefSchema, verifiedAt: IsoInstant,
+  acknowledgedAt: Nullable(IsoInstant), acknowledgedBy: StaffRefSchema, acknowledgementNote: Nullable(Type.String()),
 });
 export const SpecimenSchema = Type.Object({
   id: Id, episodeId: Id, patientId: Id, code: Type.String({ description: 'Canonical code: what the barcode carries.' }), displayCode: Type.String({ description: 'Grouped for people: 7K4Q9-XMD2W-T.' }),
@@ -203,7 +205,7 @@ export const ProcedureBody = closed({
     doseMg: opt(Nullable(Type.Number({ exclusiveMinimum: 0, maximum: 1000 }))), mixedWithPrp: Type.Boolean(),
   }))),
   contrast: opt(Nullable(closed({ used: Type.Boolean(), agent: opt(Nullable(Text(100))), volumeMl: opt(Nullable(Type.Number({ exclusiveMinimum: 0, maximum: 100 }))) }))),
-  antibioticProphylaxis: opt(Nullable(closed({ given: Type.Boolean(), agent: opt(Nullable(Text(100))), doseMg: opt(Nullable(Type.Number({ exclusiveMinimum: 0, maximum: 5000 }))), route: opt(Nullable(Text(50))) }))),
+  antibioticProphylaxis: opt(Nullable(closed({ given: Type.Boolean(), agent: opt(Nullable(Text(100))), doseMg: opt(Nullable(Type.Number({ exclusiveMinimum: 0, maximum: 5000 }))), route: opt(Nullable(Text(50))), timing: opt(Nullable(Text(100))) }))),
   immediateComplications: opt(Nullable(closed({ none: Type.Boolean(), items: opt(Type.Array(Text(200), { maxItems: 20 })), note: opt(Nullable(Text(2000))) }))),
   dischargeInstructions: opt(Nullable(Text(5000))),
   notes: opt(Nullable(Text(5000))),

@@ -144,11 +144,11 @@ export async function seedPathwayIds(admin: TestClient): Promise<Record<string, 
   const ready = await readyForTreatment(staff, admin, p.episodeId, 'Seed Pathway');
   const templates = ok<{ id: string }[]>(await admin.get('/api/v1/consent-templates'), 200, 'templates');
   const specimen = await preparedSpecimen(staff, p.episodeId);
-  ok(await staff.clinician.post(`/api/v1/episodes/${p.episodeId}/bedside-verifications`, { specimenCode: specimen.code, mrn: p.mrn, birthDate: p.birthDate }), 201, 'verify');
+  const verification = ok<{ id: string }>(await staff.clinician.post(`/api/v1/episodes/${p.episodeId}/bedside-verifications`, { specimenCode: specimen.code, mrn: p.mrn, birthDate: p.birthDate }), 201, 'verify');
   const procedure = ok<{ id: string }>(await staff.clinician.post(`/api/v1/episodes/${p.episodeId}/procedures`, { specimenId: specimen.id, imageGuidance: 'ultrasound', targets: [{ structure: 'paraspinal-muscle', volumeMl: 2 }] }), 201, 'procedure');
   const adverse = ok<{ id: string }>(await staff.coordinator.post(`/api/v1/episodes/${p.episodeId}/adverse-events`, { onsetOn: new Date().toISOString().slice(0, 10), category: 'pain-flare', severity: 'mild', relatedness: 'probable', outcome: 'recovering', description: 'Sore.' }), 201, 'adverse event');
   return {
     leads: leads[0]!.id, assessments: ready.assessmentId, decisions: ready.decisionId, 'consent-templates': templates[0]!.id, consents: ready.consentId,
-    specimens: specimen.id, procedures: procedure.id, 'adverse-events': adverse.id,
+    specimens: specimen.id, procedures: procedure.id, 'adverse-events': adverse.id, 'bedside-verifications': verification.id,
   };
 }

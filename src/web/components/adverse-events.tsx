@@ -5,7 +5,7 @@ import { formatDate, formatInstant, todayIso } from '../format.js';
 import { NO_ERRORS, formErrorsOf, problemOf, type FieldInfo, type FormErrors } from '../forms.js';
 import { useLoad } from '../hooks.js';
 import { useSession } from '../session.js';
-import type { AdverseEventView } from '../pathway-types.js';
+import type { AdverseEventChange, AdverseEventView } from '../pathway-types.js';
 import { ErrorSummary } from './error-summary.js';
 import { SelectField, TextAreaField, TextField } from './field.js';
 import { Badge, LoadError } from './status.js';
@@ -49,6 +49,8 @@ export function AdverseEvents({ episodeId, onChanged }: { episodeId: string; onC
 
 function AdverseEventItem({ event: a, onReviewed }: { event: AdverseEventView; onReviewed: () => void }) {
   const { can } = useSession();
+  const [editing, setEditing] = useState(false);
+  const [showHistory, setShowHistory] = useState(false);
   const [note, setNote] = useState('');
   const [errors, setErrors] = useState<FormErrors>(NO_ERRORS);
   const [busy, setBusy] = useState(false);
@@ -72,7 +74,14 @@ function AdverseEventItem({ event: a, onReviewed }: { event: AdverseEventView; o
       </p>
       <p>{a.description}</p>
       <p className="muted small">Relatedness {RELATEDNESS[a.relatedness]?.toLowerCase()}; outcome {OUTCOMES[a.outcome]?.toLowerCase()}. Reported {formatInstant(a.reportedAt)}{a.reportedBy ? ` by ${a.reportedBy.displayName}` : ''}.
+        {a.updatedAt !== a.reportedAt && a.updatedAt !== a.reviewedAt && <> Last updated {formatInstant(a.updatedAt)}.</>}
         {a.reviewedAt && <> Reviewed {formatInstant(a.reviewedAt)}{a.reviewedBy ? ` by ${a.reviewedBy.displayName}` : ''}: {a.reviewNote}</>}</p>
+      <div className="row-actions">
+        {can('adverse-event:write') && !editing && <button type="button" className="button button-small" onClick={() => setEditing(true)}>Update…</button>}
+        <button type="button" className="button button-small button-quiet" aria-expanded={showHistory} onClick={() => setShowHistory((v) => !v)}>{showHistory ? 'Hide history' : 'History'}</button>
+      </div>
+      {editing && <EditForm event={a} onDone={(changed) => { setEditing(false); if (changed) onReviewed(); }} />}
+      {showHistory && <History id={a.id} version={a.updatedAt} />}
       {!a.reviewedAt && can('adverse-event:review') && (
         <form onSubmit={review} noValidate className="form panel-inset" aria-label="Review the adverse event">
           <ErrorSummary errors={errors} fieldId={() => `ae-review-${a.id}`} title="The review was not recorded" />
@@ -125,5 +134,90 @@ function ReportForm({ episodeId, onDone }: { episodeId: string; onDone: (done: b
         <button type="button" className="button button-quiet" onClick={() => onDone(false)}>Cancel</button>
       </div>
     </form>
+  );
+}
+
+/** What changed since the report: outcome, severity, relatedness, seriousness, description. Only changed fields are sent. */
+function EditForm({ event: a, onDone }: { event: AdverseEventView; onDone: (changed: boolean) => void }) {
+  const [v, setV] = useState({ severity: a.severity as string, relatedness: a.relatedness as string, outcome: a.outcome as string, description: a.description, serious: a.serious });
+  const [errors, setErrors] = useState<FormErrors>(NO_ERRORS);
+  const [busy, setBusy] = useState(false);
+  const id = (f: string) => `ae-edit-${a.id}-${f}`;
+  const set = (k: 'severity' | 'relatedness' | 'outcome' | 'description') => (e: { target: { value: string } }) => setV({ ...v, [k]: e.target.value });
+  const willBeSerious = v.serious || v.severity === 'severe' || v.severity === 'life-threatening' || v.outcome === 'fatal';
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    const patch: Record<string, unknown> = {};
+    if (v.severity !== a.severity) patch.severity = v.severity;
+    if (v.relatedness !== a.relatedness) patch.relatedness = v.relatedness;
+    if (v.outcome !== a.outcome) patch.outcome = v.outcome;
+    if (v.description.trim() !== a.description) patch.description = v.description.trim();
+    if (v.serious !== a.serious) patch.serious = v.serious;
+    if (Object.keys(patch).length === 0) {
+      onDone(false);
+      return;
+    }
+    setBusy(true);
+    try {
+      const updated = await api.patch<AdverseEventView>(`/adverse-events/${a.id}`, patch);
+      announce(updated.flagged && !a.flagged ? 'Adverse event updated; it is serious and back on the review list.' : 'Adverse event updated.');
+      onDone(true);
+    } catch (error) {
+      setErrors(formErrorsOf(problemOf(error), FIELDS));
+      setBusy(false);
+    }
+  }
+  const select = (k: 'severity' | 'relatedness' | 'outcome', labels: Record<string, string>) => (
+    <SelectField id={id(k)} label={FIELDS[k]!.label} value={v[k]} onChange={set(k)} error={errors.fields[k]}>
+      {Object.entries(labels).map(([code, label]) => <option key={code} value={code}>{label}</option>)}
+    </SelectField>
+  );
+  return (
+    <form onSubmit={submit} noValidate className="form panel-inset" aria-label="Update the adverse event">
+      <ErrorSummary errors={errors} fieldId={(f) => id(f)} title="The adverse event was not updated" />
+      <div className="form-grid">
+        {select('severity', SEVERITIES)}
+        {select('relatedness', RELATEDNESS)}
+        {select('outcome', OUTCOMES)}
+        <label className="choice"><input type="checkbox" checked={v.serious} onChange={(e) => setV({ ...v, serious: e.target.checked })} /> Serious (hospitalisation, lasting disability …)</label>
+      </div>
+      <TextAreaField id={id('description')} label="What happened" hint="Add what is known now; the record keeps who changed what and when." value={v.description} onChange={set('description')} error={errors.fields.description} rows={3} maxLength={5000} />
+      {willBeSerious && !a.serious && <p className="hint">Saving makes this a serious event: it is flagged on every home screen until a clinician reviews it.</p>}
+      <div className="form-actions">
+        <button type="submit" className="button button-primary button-small" disabled={busy}>{busy ? 'Saving…' : 'Save changes'}</button>
+        <button type="button" className="button button-quiet button-small" onClick={() => onDone(false)}>Cancel</button>
+      </div>
+    </form>
+  );
+}
+
+const FIELD_WORDS: Record<string, { label: string; values?: Record<string, string> }> = {
+  severity: { label: 'severity', values: SEVERITIES }, relatedness: { label: 'relatedness', values: RELATEDNESS }, outcome: { label: 'outcome', values: OUTCOMES },
+  serious: { label: 'serious' }, description: { label: 'description' },
+};
+const valueWord = (field: string, value: unknown) => (typeof value === 'boolean' ? (value ? 'yes' : 'no') : (FIELD_WORDS[field]?.values?.[String(value)] ?? String(value)).toLowerCase());
+
+/** The event's history from its audit trail: the report, each change (old → new), reviews. */
+function History({ id, version }: { id: string; version: string }) {
+  const history = useLoad((signal) => api.get<AdverseEventChange[]>(`/adverse-events/${id}/history`, undefined, signal), [id, version]);
+  if (history.error) return <LoadError problem={history.error} onRetry={history.reload} />;
+  if (!history.data) return <p className="muted small">Loading the history…</p>;
+  return (
+    <ol className="ae-history small" aria-label="History of this adverse event">
+      {history.data.map((h, i) => (
+        <li key={i}>
+          <span className="muted">{formatInstant(h.at)}{h.by ? ` · ${h.by}` : ''}</span>{' '}
+          {h.kind === 'reported' ? 'Reported.' : h.kind === 'reviewed' ? 'Reviewed.' : (
+            <>
+              {h.fields.map((f, j) => {
+                const c = h.changes[f];
+                return <span key={f}>{j > 0 ? '; ' : ''}{FIELD_WORDS[f]?.label ?? f}{c ? `: ${valueWord(f, c.from)} → ${valueWord(f, c.to)}` : ' changed'}</span>;
+              })}.
+              {h.reviewCleared && ' Back on the review list.'}
+            </>
+          )}
+        </li>
+      ))}
+    </ol>
   );
 }

@@ -101,7 +101,7 @@ export function BedsideCheck({ episodeId, onChanged }: { episodeId: string; onCh
             ? blocked.mismatches.map((m) => <li key={m.field}>{keepCodesWhole(m.message)}</li>)
             : <li>{blocked.detail}</li>}
         </ul>
-        <p>Set the product aside. Check the label and the wristband again before a new check.</p>
+        <p>Set the product aside. Check the label and the wristband again before a new check. The alert stays on every worklist until a clinician or an administrator acknowledges it there, saying what was done.</p>
         <button type="button" className="button do-not-inject-button" onClick={startAgain}>Start a new check</button>
       </div>
     );

@@ -7,48 +7,131 @@ import { useLoad } from '../hooks.js';
 import { useSession } from '../session.js';
 import type { ConsentView, TemplateView } from '../pathway-types.js';
 import { ErrorSummary } from './error-summary.js';
-import { TextField } from './field.js';
+import { TextAreaField, TextField } from './field.js';
 import { Badge, LoadError } from './status.js';
 
-const FIELDS: Record<string, FieldInfo> = { signedName: { label: 'Your full name' }, signature: { label: 'Signature' }, templateId: { label: 'Consent text' } };
-const fieldId = (f: string) => `consent-${f}`;
+export type ConsentKind = ConsentView['kind'];
 
-/** The episode's consents (each printable), and signing the clinic's current procedure consent on a tablet. */
-export function ConsentPanel({ episodeId, onChanged }: { episodeId: string; onChanged: () => void }) {
+const FIELDS: Record<string, FieldInfo> = { signedName: { label: 'Your full name' }, signature: { label: 'Signature' }, templateId: { label: 'Consent text' } };
+
+/** What differs between the consent kinds on the episode page; the signing flow is the same. */
+const KIND_TEXT: Record<ConsentKind, { panelId: string; title: string; sign: string; form: string; none: string; missing: string; signedAnnounce: string; intro?: string }> = {
+  procedure: {
+    panelId: 'consent', title: 'Consent', sign: 'Sign on this tablet', form: 'Sign the consent', none: 'No consent signed yet.',
+    missing: 'The clinic has not written its procedure consent yet.', signedAnnounce: 'Consent signed.',
+  },
+  registry: {
+    panelId: 'registry-consent', title: 'Research registry consent', sign: 'Sign the registry consent on this tablet', form: 'Sign the registry consent',
+    none: 'Not asked yet, or the patient declined: the episode stays out of research exports.',
+    missing: 'The clinic has not written its registry consent yet (Pathway settings).', signedAnnounce: 'Registry consent signed.',
+    intro: 'Optional. With it, the patient’s data may enter research exports (without their name); it can be withdrawn at any time.',
+  },
+};
+
+/** Element ids of a kind's form: the procedure consent keeps its original `consent-…` ids. */
+const idsOf = (kind: ConsentKind) => (f: string) => (kind === 'procedure' ? `consent-${f}` : `${kind}-consent-${f}`);
+
+/**
+ * The episode's consents of one kind (each printable), and signing the clinic's current text of
+ * that kind on a tablet: the procedure consent, or the optional research registry consent, which
+ * can also be withdrawn with a reason.
+ */
+export function ConsentPanel({ episodeId, kind = 'procedure', onChanged }: { episodeId: string; kind?: ConsentKind; onChanged: () => void }) {
   const { can } = useSession();
+  const text = KIND_TEXT[kind];
   const [version, setVersion] = useState(0);
   const consents = useLoad((signal) => api.get<ConsentView[]>(`/episodes/${episodeId}/consents`, undefined, signal), [episodeId, version]);
   const [signing, setSigning] = useState(false);
-  const signed = (consents.data ?? []).some((c) => c.kind === 'procedure' && c.status === 'signed');
+  const [withdrawing, setWithdrawing] = useState<string | undefined>(undefined);
+  const list = (consents.data ?? []).filter((c) => c.kind === kind);
+  const signed = list.some((c) => c.status === 'signed');
+  const titleId = `${text.panelId}-title`;
+  const changed = () => {
+    setVersion((v) => v + 1);
+    onChanged();
+  };
   return (
-    <section className="panel" id="consent" aria-labelledby="consent-title">
+    <section className="panel" id={text.panelId} aria-labelledby={titleId}>
       <div className="panel-header">
-        <h2 id="consent-title" className="panel-title">Consent <span className="count">{consents.data?.length ?? 0}</span></h2>
-        {can('consent:write') && !signing && !signed && <button type="button" className="button button-small" onClick={() => setSigning(true)}>Sign on this tablet</button>}
+        <h2 id={titleId} className="panel-title">{text.title} <span className="count">{list.length}</span></h2>
+        {can('consent:write') && !signing && !signed && <button type="button" className="button button-small" onClick={() => setSigning(true)}>{text.sign}</button>}
       </div>
       <div className="panel-body">
+        {text.intro && <p className="muted small">{text.intro}</p>}
         {consents.error && <LoadError problem={consents.error} onRetry={consents.reload} />}
-        {(consents.data ?? []).length > 0 && (
+        {list.length > 0 && (
           <ul className="consent-list">
-            {consents.data!.map((c) => (
+            {list.map((c) => (
               <li key={c.id}>
-                <strong>{c.title}</strong> (version {c.templateVersion}) — signed “{c.signedName}” {formatInstant(c.signedAt)}{' '}
+                <strong>{c.title}</strong> (version {c.templateVersion}) — signed “{c.signedName}” {formatInstant(c.signedAt)}
+                {c.collectedBy && <>, collected by {c.collectedBy.displayName}</>}{' '}
                 <Badge tone={c.status === 'signed' ? 'success' : 'warning'}>{c.status === 'signed' ? 'Signed' : 'Withdrawn'}</Badge>{' '}
-                <a href={`/api/v1/consents/${c.id}/print`} target="_blank" rel="noopener">Print</a>
+                <a href={`/api/v1/consents/${c.id}/print`} target="_blank" rel="noopener">Print<span className="visually-hidden"> version {c.templateVersion} signed {formatInstant(c.signedAt)}</span></a>
+                {c.status === 'withdrawn' && (
+                  <p className="small consent-withdrawal">
+                    Withdrawn {formatInstant(c.withdrawnAt)}{c.withdrawnBy ? ` (recorded by ${c.withdrawnBy.displayName})` : ''}: {c.withdrawalReason}
+                  </p>
+                )}
+                {kind === 'registry' && c.status === 'signed' && can('consent:write') && withdrawing !== c.id && (
+                  <div><button type="button" className="button button-small button-quiet" onClick={() => setWithdrawing(c.id)}>Withdraw…</button></div>
+                )}
+                {withdrawing === c.id && <WithdrawConsent consent={c} onDone={(done) => { setWithdrawing(undefined); if (done) changed(); }} />}
               </li>
             ))}
           </ul>
         )}
-        {signing && <SignConsent episodeId={episodeId} onDone={(done) => { setSigning(false); if (done) { setVersion((v) => v + 1); onChanged(); } }} />}
-        {!signing && consents.data?.length === 0 && <p className="muted">No consent signed yet.</p>}
+        {signing && <SignConsent episodeId={episodeId} kind={kind} onDone={(done) => { setSigning(false); if (done) changed(); }} />}
+        {!signing && consents.data && list.length === 0 && <p className="muted">{text.none}</p>}
       </div>
     </section>
   );
 }
 
-function SignConsent({ episodeId, onDone }: { episodeId: string; onDone: (signed: boolean) => void }) {
+const WITHDRAW_FIELDS: Record<string, FieldInfo> = { reason: { label: 'Reason' } };
+
+/** Records that the patient withdrew a consent: why, or at whose request. The signed copy is kept. */
+function WithdrawConsent({ consent, onDone }: { consent: ConsentView; onDone: (withdrawn: boolean) => void }) {
+  const [reason, setReason] = useState('');
+  const [errors, setErrors] = useState<FormErrors>(NO_ERRORS);
+  const [busy, setBusy] = useState(false);
+  const fieldId = (f: string) => `withdraw-${consent.id}-${f}`;
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    if (reason.trim().length < 3) {
+      setErrors({ fields: { reason: 'Say why, or at whose request, the consent is withdrawn.' }, general: undefined });
+      return;
+    }
+    setBusy(true);
+    setErrors(NO_ERRORS);
+    try {
+      await api.post<ConsentView>(`/consents/${consent.id}/withdraw`, { reason: reason.trim() });
+      announce('Consent withdrawn.');
+      onDone(true);
+    } catch (error) {
+      setErrors(formErrorsOf(problemOf(error), WITHDRAW_FIELDS));
+      setBusy(false);
+    }
+  }
+
+  return (
+    <form onSubmit={submit} noValidate className="form consent-withdraw" aria-label="Withdraw the consent">
+      <ErrorSummary errors={errors} fieldId={fieldId} title="The withdrawal was not recorded" />
+      <TextAreaField id={fieldId('reason')} label="Reason" rows={2} maxLength={1000} value={reason} onChange={(e) => setReason(e.target.value)} error={errors.fields.reason}
+        hint="The patient’s words, or at whose request. The signed copy is kept; from now on the patient’s data stays out of research exports." />
+      <div className="form-actions">
+        <button type="submit" className="button button-danger" disabled={busy}>{busy ? 'Recording…' : 'Record the withdrawal'}</button>
+        <button type="button" className="button button-quiet" onClick={() => onDone(false)}>Cancel</button>
+      </div>
+    </form>
+  );
+}
+
+function SignConsent({ episodeId, kind, onDone }: { episodeId: string; kind: ConsentKind; onDone: (signed: boolean) => void }) {
+  const text = KIND_TEXT[kind];
+  const fieldId = idsOf(kind);
   const templates = useLoad((signal) => api.get<TemplateView[]>('/consent-templates', undefined, signal), []);
-  const template = templates.data?.find((t) => t.kind === 'procedure' && t.current);
+  const template = templates.data?.find((t) => t.kind === kind && t.current);
   const [name, setName] = useState('');
   const [drawn, setDrawn] = useState(false);
   const [errors, setErrors] = useState<FormErrors>(NO_ERRORS);
@@ -111,7 +194,7 @@ function SignConsent({ episodeId, onDone }: { episodeId: string; onDone: (signed
     setErrors(NO_ERRORS);
     try {
       await api.post<ConsentView>(`/episodes/${episodeId}/consents`, { templateId: template.id, signedName: name.trim(), signature: { kind: 'png', dataUrl: canvas.current!.toDataURL('image/png') } });
-      announce('Consent signed.');
+      announce(text.signedAnnounce);
       onDone(true);
     } catch (error) {
       const problem = problemOf(error);
@@ -123,12 +206,12 @@ function SignConsent({ episodeId, onDone }: { episodeId: string; onDone: (signed
 
   if (templates.error) return <LoadError problem={templates.error} onRetry={templates.reload} />;
   if (!templates.data) return null;
-  if (!template) return <p className="muted">The clinic has not written its procedure consent yet.</p>;
+  if (!template) return <p className="muted">{text.missing}</p>;
   return (
-    <form onSubmit={submit} noValidate className="form consent-form" aria-label="Sign the consent">
+    <form onSubmit={submit} noValidate className="form consent-form" aria-label={text.form}>
       <ErrorSummary errors={errors} fieldId={fieldId} title="The consent was not signed" />
-      <article className="consent-text" aria-labelledby="consent-text-title">
-        <h3 id="consent-text-title">{template.title} <span className="muted small">(version {template.version})</span></h3>
+      <article className="consent-text" aria-labelledby={fieldId('text-title')}>
+        <h3 id={fieldId('text-title')}>{template.title} <span className="muted small">(version {template.version})</span></h3>
         {/* Rendered from Markdown and sanitised by the server (sanitize-html, the article policy). */}
         <div dangerouslySetInnerHTML={{ __html: template.bodyHtml }} />
       </article>

@@ -17,6 +17,7 @@ const NAV: { to: string; label: string; permission?: Permission; badge?: () => R
   { to: '/staff', label: 'Staff', permission: 'staff:manage' },
   { to: '/audit', label: 'Audit', permission: 'audit:read' },
   { to: '/outbox', label: 'Outbox', permission: 'outbox:read' },
+  { to: '/pathway-settings', label: 'Pathway settings', permission: 'assessment:read' },
 ];
 
 /** The frame of every signed-in screen: top bar, navigation the role may use, and the page. */

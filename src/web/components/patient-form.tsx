@@ -33,6 +33,8 @@ function valuesOf(p: PatientView | undefined): Values {
 interface Props {
   /** The patient being edited; absent for a new registration. */
   patient?: PatientView;
+  /** Starting values for a new registration (e.g. from a consultation request); every field stays editable. */
+  initial?: Partial<Values>;
   onSaved: (patient: PatientView) => void;
   onCancel: () => void;
 }
@@ -41,8 +43,8 @@ interface Props {
  * Registers or edits a patient. When the server answers 409 likely-duplicate, the matches are
  * shown and the same request is sent again with confirmNotDuplicate only if the user says so.
  */
-export function PatientForm({ patient, onSaved, onCancel }: Props) {
-  const [values, setValues] = useState<Values>(() => valuesOf(patient));
+export function PatientForm({ patient, initial, onSaved, onCancel }: Props) {
+  const [values, setValues] = useState<Values>(() => ({ ...valuesOf(patient), ...initial }));
   const [errors, setErrors] = useState<FormErrors>(NO_ERRORS);
   const [duplicates, setDuplicates] = useState<PatientSummary[] | undefined>(undefined);
   const [busy, setBusy] = useState(false);

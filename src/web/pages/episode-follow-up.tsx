@@ -39,8 +39,6 @@ export function EpisodeFollowUpPage() {
   const patient = useLoad((signal) => (patientId ? api.get<PatientView>(`/patients/${patientId}`, undefined, signal) : Promise.resolve(undefined)), [patientId]);
   const instruments = useLoad((signal) => api.get<InstrumentView[]>('/instruments', undefined, signal), []);
   const titles = Object.fromEntries((instruments.data ?? []).map((i) => [i.code, i.title]));
-  // A time point lists every instrument of the clinic's settings; one not available (the ODI before its import) cannot be asked.
-  const unavailable = new Set((instruments.data ?? []).filter((i) => !i.available).map((i) => i.code));
   const error = episode.error ?? followUp.error ?? patient.error;
   const e = episode.data;
   const f = followUp.data;
@@ -79,7 +77,7 @@ export function EpisodeFollowUpPage() {
             ) : (
               <ol className="timeline">
                 {f.timePoints.map((tp) => (
-                  <TimePointItem key={tp.id} tp={{ ...tp, instruments: tp.instruments.filter((c) => !unavailable.has(c)) }} titles={titles} writable={writable && tp.state !== 'stopped'} onChanged={followUp.reload} />
+                  <TimePointItem key={tp.id} tp={tp} titles={titles} writable={writable && tp.state !== 'stopped'} onChanged={followUp.reload} />
                 ))}
               </ol>
             )}
@@ -87,7 +85,7 @@ export function EpisodeFollowUpPage() {
           {f.trajectories.length > 0 && (
             <section className="panel panel-padded" aria-labelledby="trajectory-title">
               <h2 id="trajectory-title" className="panel-title">Trajectory</h2>
-              <p className="small muted">Responder rule of the clinic: {f.responderRule.text}.</p>
+              <p className="small muted">Responder rules of the clinic: {f.responderRules.map((r) => `${titles[r.instrument]?.replace(/ \(.*\)$/, '') ?? r.instrument}: ${r.text}`).join('; ') || 'none'}.</p>
               <div className="trajectory-grid-list">
                 {f.trajectories.map((t) => <TrajectoryChart key={t.instrument} trajectory={t} />)}
               </div>
@@ -174,7 +172,8 @@ function TimePointItem({ tp, titles, writable, onChanged }: { tp: TimePointView;
         <div><dt>Due</dt><dd>{formatDate(tp.dueOn)}</dd></div>
         <div><dt>Window</dt><dd>{formatDate(tp.windowStartOn)} – {formatDate(tp.windowEndOn)}</dd></div>
         <div><dt>Emails</dt><dd>{tp.sends}{tp.nextSendOn && tp.state !== 'completed' && tp.state !== 'stopped' ? <span className="muted"> · next {formatDate(tp.nextSendOn)}</span> : ''}</dd></div>
-        <div><dt>Asks</dt><dd>{tp.instruments.map((c) => titles[c]?.replace(/ \(.*\)$/, '') ?? c).join(', ') || '—'}</dd></div>
+        <div><dt>Asks</dt><dd>{tp.instruments.map((c) => titles[c]?.replace(/ \(.*\)$/, '') ?? c).join(', ') || '—'}
+          {tp.notImported.length > 0 && <span className="muted small"> · not asked until the clinic imports its licensed copy: {tp.notImported.map((c) => titles[c]?.replace(/ \(.*\)$/, '') ?? c).join(', ')}</span>}</dd></div>
       </dl>
       {completed.length > 0 && (
         <ul className="score-list" aria-label={`Scores at ${tp.label}`}>

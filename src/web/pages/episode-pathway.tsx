@@ -1,15 +1,18 @@
 import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { api } from '../api.js';
-import { AssessmentForm, DecisionForm, FindingList, type AssessmentRecord } from '../components/assessment-decision.js';
+import { DecisionForm, FindingList, type AssessmentRecord } from '../components/assessment-decision.js';
+import { AssessmentForm } from '../components/assessment-form.js';
+import { AssessmentSummary } from '../components/assessment-summary.js';
 import { AdverseEvents } from '../components/adverse-events.js';
 import { BedsideCheck } from '../components/bedside-check.js';
 import { ConsentPanel } from '../components/consent-signing.js';
 import { CustodyPanel } from '../components/custody-panel.js';
+import { InstructionsPanel } from '../components/instructions-panel.js';
 import { InjectionForm } from '../components/injection-form.js';
+import { ProcedureRecord } from '../components/procedure-record.js';
 import { PageHeader } from '../components/layout.js';
 import { PathwayTimeline } from '../components/pathway-timeline.js';
-import { Notice } from '../components/error-summary.js';
 import { LoadError, Loading } from '../components/status.js';
 import { formatDate, formatInstant } from '../format.js';
 import { useLoad, useTitle } from '../hooks.js';
@@ -76,11 +79,13 @@ export function EpisodePathwayPage() {
             </div>
             <div className="panel-body">
               {assessing
-                ? <AssessmentForm episodeId={id} settings={settings.data} plannedDate={t.episode.plannedProcedureOn} onSaved={() => { setAssessing(false); changed(); }} />
+                ? <AssessmentForm key={latest?.id ?? 'first'} episodeId={id} settings={settings.data} plannedDate={t.episode.plannedProcedureOn} initial={latest} onSaved={() => { setAssessing(false); changed(); }} onCancel={() => setAssessing(false)} />
                 : latest
                   ? <>
                       <p className="muted small">Version {latest.version}{latest.createdBy ? ` by ${latest.createdBy.displayName}` : ''}, {formatInstant(latest.createdAt)}.</p>
-                      {latest.evaluation && <FindingList result={latest.evaluation} />}
+                      <AssessmentSummary assessment={latest.assessment} />
+                      <h3 className="subsection-title">Contraindications</h3>
+                      {latest.evaluation ? <FindingList result={latest.evaluation} /> : <p className="muted">Not evaluated: this version no longer passes the current checks.</p>}
                     </>
                   : <p className="muted">Not assessed yet.</p>}
             </div>
@@ -95,6 +100,8 @@ export function EpisodePathwayPage() {
         )}
 
         {can('consent:read') && <ConsentPanel key={version} episodeId={id} onChanged={changed} />}
+        {can('consent:read') && <ConsentPanel key={`registry-${version}`} kind="registry" episodeId={id} onChanged={changed} />}
+        {can('assessment:read') && <InstructionsPanel episodeId={id} reloadKey={`${version}-${t.episode.plannedProcedureOn ?? ''}`} />}
 
         {can('custody:write') && (
           <section className="panel" id="bedside" aria-labelledby="bedside-title">
@@ -111,12 +118,7 @@ export function EpisodePathwayPage() {
           <section className="panel" id="injection" aria-labelledby="injection-title">
             <div className="panel-header"><h2 id="injection-title" className="panel-title">Injection <span className="count">{done.length}</span></h2></div>
             <div className="panel-body">
-              {done.map((p) => (
-                <Notice key={p.id} kind="success">
-                  <strong>Injected {formatInstant(p.performedAt)}</strong>{p.performedBy ? ` by ${p.performedBy.displayName}` : ''}: {p.totalVolumeMl} mL of {p.prpAvailableMl} mL to {p.targets.length} target(s).
-                  {p.warnings.length > 0 && <ul>{p.warnings.map((w) => <li key={w.code}>{w.message}</li>)}</ul>}
-                </Notice>
-              ))}
+              {done.map((p) => <ProcedureRecord key={p.id} procedure={p} />)}
               {verified && can('procedure:write')
                 ? <InjectionForm key={verified.id} episodeId={id} specimen={verified} onRecorded={changed} />
                 : done.length === 0 && <p className="muted">The injection is recorded after a passed bedside check.</p>}

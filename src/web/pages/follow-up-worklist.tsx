@@ -58,6 +58,7 @@ function WorklistEntry({ item, indication, titles, onDone }: { item: WorklistIte
         <div>
           <h2 id={titleId} className="panel-title"><Link to={`/patients/${p.id}`}>{patientName(p)}</Link> <span className="muted">· {item.label}</span></h2>
           <div className="small muted">MRN <span className="mono">{p.mrn}</span> · {indication} · window closes {formatDate(item.windowEndOn)} · {item.sends} email{item.sends === 1 ? '' : 's'}{item.lastContactAt ? ` · last contact ${formatInstant(item.lastContactAt)}` : ''}</div>
+          {item.instruments.length > 0 && <div className="small muted">Asks {item.instruments.map((c) => titles[c]?.replace(/ \(.*\)$/, '') ?? c).join(', ')}</div>}
         </div>
         <ul className="chip-list" aria-label="Why this patient is listed">
           {item.reasons.map((r) => <li key={r}><Badge tone={REASON_LABELS[r]?.tone ?? 'neutral'}>{REASON_LABELS[r]?.label ?? r}</Badge></li>)}
@@ -93,7 +94,7 @@ function EntryForItem({ item, titles, onDone }: { item: WorklistItem; titles: Re
   return (
     <div className="panel-inset">
       <AnswerEntry
-        timePointId={tp.id} instruments={tp.instruments.filter((c) => c in titles)} titles={titles}
+        timePointId={tp.id} instruments={item.instruments.filter((c) => c in titles)} titles={titles}
         answered={tp.responses.filter((r) => r.status === 'completed').map((r) => r.instrument)}
         onSaved={(r) => { f.reload(); onDone(`${titles[r.instrument] ?? r.instrument} saved${r.score !== null ? ` (score ${r.score})` : ''}.`); }}
       />

@@ -1,6 +1,6 @@
 import { useState, type ChangeEvent, type FormEvent } from 'react';
 import { Link } from 'react-router';
-import { RESPONDER_PRESETS, describeResponderRule, type ResponderRule } from '../../science/responder.js';
+import type { ResponderRule } from '../../science/responder.js';
 import { announce } from '../announce.js';
 import { api } from '../api.js';
 import { ErrorSummary, Notice } from '../components/error-summary.js';
@@ -10,11 +10,15 @@ import { Badge, LoadError, Loading } from '../components/status.js';
 import { formatInstant } from '../format.js';
 import { NO_ERRORS, formErrorsOf, problemOf, type FormErrors } from '../forms.js';
 import { useLoad, useTitle } from '../hooks.js';
-import { parseReminderDays, presetIdOf } from '../outcome-format.js';
+import { parseReminderDays, presetIdOf, responderChoices } from '../outcome-format.js';
 import type { InstrumentView, OutcomeSettings } from '../outcome-types.js';
 import { useSession } from '../session.js';
+import '../outcomes.css';
 
-const PRESETS = Object.values(RESPONDER_PRESETS);
+/** Instruments that can carry a responder rule (outcomes, not the baseline-only STarT Back). */
+const RULE_INSTRUMENTS = ['nrs-back', 'nrs-leg', 'odi', 'peg', 'pgic'] as const;
+/** The select's value for "the rule the clinic has now", when it is none of the choices. */
+const CURRENT = 'current';
 
 /** Outcome administration (`/app/outcome-settings`): instruments and licences, the ODI import, and the clinic's outcome settings. */
 export function OutcomeSettingsPage() {
@@ -37,19 +41,29 @@ export function OutcomeSettingsPage() {
   );
 }
 
-const SETTINGS_FIELDS = { contactText: { label: 'Contact line' }, reminderDays: { label: 'Reminder days' }, responderRule: { label: 'Responder rule' } };
+const SETTINGS_FIELDS: Record<string, { label: string }> = {
+  contactText: { label: 'Contact line' }, reminderDays: { label: 'Reminder days' }, responderRules: { label: 'Responder rules' },
+  ...Object.fromEntries(RULE_INSTRUMENTS.map((code) => [`responderRules.${code}`, { label: `Responder rule for ${code}` }])),
+};
+
+/** Per instrument: the id of the matching choice, CURRENT for a custom rule, '' for none. */
+function choicesOf(rules: Readonly<Record<string, ResponderRule>>): Record<string, string> {
+  return Object.fromEntries(RULE_INSTRUMENTS.map((code) => {
+    const rule = rules[code];
+    return [code, rule ? (presetIdOf(rule, responderChoices(code)) ?? CURRENT) : ''];
+  }));
+}
 
 function SettingsForm({ settings: s, titles, onSaved }: { settings: OutcomeSettings; titles: Record<string, string>; onSaved: (s: OutcomeSettings) => void }) {
   const { can } = useSession();
   const writable = can('clinic:manage');
   const [contact, setContact] = useState(s.contactText ?? '');
   const [days, setDays] = useState(s.reminderDays.join(', '));
-  const currentPreset = presetIdOf(s.responderRule, PRESETS);
-  const [preset, setPreset] = useState(currentPreset ?? '');
+  const current = choicesOf(s.responderRules);
+  const [picked, setPicked] = useState(current);
   const [errors, setErrors] = useState<FormErrors>(NO_ERRORS);
   const [saved, setSaved] = useState<string | undefined>(undefined);
   const [busy, setBusy] = useState(false);
-  const chosen = PRESETS.find((p) => p.id === preset);
 
   async function submit(event: FormEvent) {
     event.preventDefault();
@@ -60,13 +74,25 @@ function SettingsForm({ settings: s, titles, onSaved }: { settings: OutcomeSetti
       return;
     }
     const body: Record<string, unknown> = { contactText: contact.trim() || null, reminderDays: parsed.days };
-    if (chosen && chosen.id !== currentPreset) body.responderRule = chosen.rule as ResponderRule;
+    if (RULE_INSTRUMENTS.some((code) => picked[code] !== current[code])) {
+      const rules: Record<string, ResponderRule> = {};
+      for (const code of RULE_INSTRUMENTS) {
+        const choice = picked[code];
+        if (choice === CURRENT && s.responderRules[code]) rules[code] = s.responderRules[code];
+        else if (choice) rules[code] = responderChoices(code).find((c) => c.id === choice)!.rule;
+      }
+      if (Object.keys(rules).length === 0) {
+        setErrors({ fields: { [`responderRules.${RULE_INSTRUMENTS[0]}`]: 'Keep a responder rule for at least one instrument.' }, general: undefined });
+        return;
+      }
+      body.responderRules = rules;
+    }
     setBusy(true);
     try {
       const next = await api.put<OutcomeSettings>('/outcome-settings', body);
       setErrors(NO_ERRORS);
       onSaved(next);
-      setPreset(presetIdOf(next.responderRule, PRESETS) ?? '');
+      setPicked(choicesOf(next.responderRules));
       announce('Outcome settings saved.');
       setSaved('The settings are saved. Schedules already attached keep the protocol they were made with.');
     } catch (e) {
@@ -88,12 +114,27 @@ function SettingsForm({ settings: s, titles, onSaved }: { settings: OutcomeSetti
               hint="Shown on the survey pages and in emails, e.g. “Questions? Call the clinic on 020 7946 0000, Monday to Friday.”" />
             <TextField id="settings-reminderDays" label="Reminder days" value={days} onChange={(e) => setDays(e.target.value)} error={errors.fields.reminderDays} inputMode="numeric" autoComplete="off"
               hint="Days after the invitation when a reminder is emailed, increasing (up to 5). After the last one the patient joins the phone worklist." />
-            <SelectField id="settings-responderRule" label="Responder rule" value={preset} onChange={(e) => setPreset(e.target.value)} error={errors.fields.responderRule} className="field-wide"
-              hint={chosen ? <>{describeResponderRule(chosen.rule as ResponderRule)}. Source: {chosen.source}{chosen.unverified && <> <Badge tone="warning">threshold not checked against the paper</Badge></>}</> : <>Current: {s.responderRuleText}</>}>
-              {!currentPreset && <option value="">Current rule (custom): {s.responderRuleText}</option>}
-              {PRESETS.map((p) => <option key={p.id} value={p.id}>{p.label}</option>)}
-            </SelectField>
           </div>
+          <fieldset className="fieldset-plain responder-rules-form">
+            <legend className="subsection-title">Responder rules</legend>
+            <p className="small muted">One responder figure per instrument with a rule, the rule printed beside it. Autolog’s defaults follow Ostelo 2008: NRS 2 points, ODI 10 points, or 30 % from baseline.</p>
+            <div className="form-grid">
+              {RULE_INSTRUMENTS.map((code) => {
+                const choices = responderChoices(code);
+                const chosen = choices.find((c) => c.id === picked[code]);
+                const currentText = s.responderRuleList.find((e) => e.instrument === code)?.text;
+                return (
+                  <SelectField key={code} id={`settings-responderRules.${code}`} label={titles[code] ?? code} value={picked[code] ?? ''} onChange={(e) => setPicked({ ...picked, [code]: e.target.value })}
+                    error={errors.fields[`responderRules.${code}`]}
+                    hint={chosen ? <>Source: {chosen.source}{chosen.unverified && <> <Badge tone="warning">threshold not checked against the paper</Badge></>}</> : picked[code] === CURRENT ? <>Current: {currentText}</> : <>No responder figure for this instrument.</>}>
+                    <option value="">No responder figure</option>
+                    {current[code] === CURRENT && <option value={CURRENT}>Current rule (custom): {currentText}</option>}
+                    {choices.map((c) => <option key={c.id} value={c.id}>{c.label}</option>)}
+                  </SelectField>
+                );
+              })}
+            </div>
+          </fieldset>
         </fieldset>
         <dl className="details details-compact settings-facts">
           <div className="details-row"><dt>Time points</dt><dd>{s.protocol.timePoints.map((t) => t.label).join(' · ')}</dd></div>

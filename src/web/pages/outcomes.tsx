@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { Link, useSearchParams } from 'react-router';
+import { INJECTION_STRUCTURES, INJECTION_STRUCTURE_LABELS } from '../../science/injection.js';
 import { api } from '../api.js';
 import { DataTable } from '../components/data-table.js';
 import { Notice } from '../components/error-summary.js';
@@ -11,24 +12,34 @@ import { useLoad, useTitle } from '../hooks.js';
 import { formatCompletion, formatInterval, formatNumber, formatProportion, formatProportionInterval, formatSigned, groupSummary, type SummaryGroup } from '../outcome-format.js';
 import type { InstrumentSummary, InstrumentView, OutcomeSummary } from '../outcome-types.js';
 import { useSession } from '../session.js';
+import type { StaffView } from '../types.js';
+import '../outcomes.css';
 
 /**
  * The clinic's outcome summary (`/app/outcomes`): per indication × time point, how many were
  * due, invited and answered, the mean score and mean change from baseline with 95 % intervals,
- * and responders under the clinic's rule (printed beside the figure).
+ * and responders under each of the clinic's rules (one per instrument, printed beside the figure).
+ * Filters: indication, procedure dates, and the recorded injection's clinician and structure.
  */
 export function OutcomesPage() {
   useTitle('Outcomes');
   const { meta, can } = useSession();
   const [params, setParams] = useSearchParams();
-  const applied = { indication: params.get('indication') ?? '', from: params.get('from') ?? '', to: params.get('to') ?? '' };
+  const applied = {
+    indication: params.get('indication') ?? '', from: params.get('from') ?? '', to: params.get('to') ?? '',
+    clinicianId: params.get('clinicianId') ?? '', structure: params.get('structure') ?? '',
+  };
   const [form, setForm] = useState(applied);
   const [live, setLive] = useState(0);
   const summary = useLoad(
     (signal) => api.get<OutcomeSummary>('/outcomes/summary', { ...applied, live: live > 0 ? true : undefined }, signal),
-    [applied.indication, applied.from, applied.to, live],
+    [applied.indication, applied.from, applied.to, applied.clinicianId, applied.structure, live],
   );
   const instruments = useLoad((signal) => api.get<InstrumentView[]>('/instruments', undefined, signal), []);
+  const staff = useLoad((signal) => api.get<StaffView[]>('/staff', undefined, signal), []);
+  // Who can perform an injection: clinicians, and anyone already chosen in the address bar.
+  const clinicians = (staff.data ?? []).filter((m) => m.role === 'clinician' || m.id === applied.clinicianId);
+  const byInjection = Boolean(applied.clinicianId || applied.structure);
   const titles = Object.fromEntries((instruments.data ?? []).map((i) => [i.code, i]));
   const labelOf = (code: string) => meta?.indications.find((i) => i.code === code)?.label ?? code;
 
@@ -50,14 +61,22 @@ export function OutcomesPage() {
       <PageHeader title="Outcomes">
         {can('outcome:read') && <Link className="button" to="/outcome-settings">Instruments and settings</Link>}
       </PageHeader>
-      <p className="page-intro">Patients’ own answers before the injection and at each follow-up, per indication. The cohort is the episodes whose planned procedure date falls in the range.</p>
-      <form className="filter-bar outcome-filters" onSubmit={apply} aria-label="Filter the summary">
+      <p className="page-intro">Patients’ own answers before the injection and at each follow-up, per indication. The cohort is the episodes whose procedure date (the injection’s, once recorded) falls in the range; “Injected by” and “Structure injected” keep the episodes with a recorded injection that matches.</p>
+      <form className="filter-bar outcome-filters outcome-filters-wide" onSubmit={apply} aria-label="Filter the summary">
         <SelectField id="outcomes-indication" label="Indication" value={form.indication} onChange={(e) => setForm({ ...form, indication: e.target.value })}>
           <option value="">All indications</option>
           {meta?.indications.map((i) => <option key={i.code} value={i.code}>{i.label}</option>)}
         </SelectField>
         <TextField id="outcomes-from" label="Procedure from" type="date" value={form.from} onChange={(e) => setForm({ ...form, from: e.target.value })} />
         <TextField id="outcomes-to" label="Procedure to" type="date" value={form.to} onChange={(e) => setForm({ ...form, to: e.target.value })} />
+        <SelectField id="outcomes-clinician" label="Injected by" value={form.clinicianId} onChange={(e) => setForm({ ...form, clinicianId: e.target.value })}>
+          <option value="">Any clinician</option>
+          {clinicians.map((m) => <option key={m.id} value={m.id}>{m.displayName}{m.active ? '' : ' (inactive)'}</option>)}
+        </SelectField>
+        <SelectField id="outcomes-structure" label="Structure injected" value={form.structure} onChange={(e) => setForm({ ...form, structure: e.target.value })}>
+          <option value="">Any structure</option>
+          {INJECTION_STRUCTURES.map((code) => <option key={code} value={code}>{INJECTION_STRUCTURE_LABELS[code]}</option>)}
+        </SelectField>
         <div className="filter-buttons">
           <button type="submit" className="button button-primary">Show</button>
           <button type="button" className="button" onClick={() => setLive((n) => n + 1)} disabled={summary.loading}>Compute now</button>
@@ -71,10 +90,13 @@ export function OutcomesPage() {
             {s.source === 'live'
               ? <>Computed now from every response ({formatInstant(s.computedAt)}).</>
               : <>From the pre-aggregated monthly table, rebuilt {formatInstant(s.computedAt)} (at most 30 minutes old). Choose “Compute now” for figures computed this moment.</>}
-            {' '}As of {formatDate(s.asOf)}{s.filters && (applied.from || applied.to) ? `, procedures ${applied.from ? formatDate(applied.from) : 'from the start'} to ${applied.to ? formatDate(applied.to) : 'today'}` : ''}.
+            {' '}As of {formatDate(s.asOf)}{s.filters && (applied.from || applied.to) ? `, procedures ${applied.from ? formatDate(applied.from) : 'from the start'} to ${applied.to ? formatDate(applied.to) : 'today'}` : ''}
+            {byInjection && <>, injections{applied.clinicianId ? ` by ${staff.data?.find((m) => m.id === applied.clinicianId)?.displayName ?? 'the chosen clinician'}` : ''}{applied.structure ? ` into the ${(INJECTION_STRUCTURE_LABELS as Record<string, string>)[applied.structure]?.toLowerCase() ?? applied.structure}` : ''}</>}.
           </div>
           <Notice kind="info">
-            <strong>Responder rule:</strong> {s.responderRule.text}. Change is follow-up − baseline over patients with both; for pain and disability a negative change is an improvement. Intervals are 95 % (t for the mean change, Wilson for responders).
+            <strong>Responder rules:</strong>{' '}
+            {s.responderRules.length === 0 ? 'none set.' : s.responderRules.map((r, i) => <span key={r.instrument}>{i > 0 && '; '}{titles[r.instrument]?.title ?? r.instrument}: {r.text}</span>)}
+            {s.responderRules.length > 0 && '.'} Change is follow-up − baseline over patients with both; for pain and disability a negative change is an improvement. Intervals are 95 % (t for the mean change, Wilson for responders).
           </Notice>
           {all.length === 0 ? <p className="empty">No follow-up in this cohort yet.</p> : (
             <div className="summary-groups">
@@ -101,7 +123,6 @@ function SummaryCard({ group: g, indication, titles }: { group: SummaryGroup; in
   const titleId = `summary-${g.key.replace(/[^A-Za-z0-9]/g, '-')}`;
   const c = g.counts;
   const isBaseline = g.timePoint === 'baseline';
-  const r = g.responders;
   const name = (code: string) => titles[code]?.title ?? code;
   return (
     <section className="panel summary-card" aria-labelledby={titleId}>
@@ -137,14 +158,19 @@ function SummaryCard({ group: g, indication, titles }: { group: SummaryGroup; in
           }]),
         ]}
       />
-      {!isBaseline && r && (
+      {!isBaseline && g.responders.length > 0 && (
         <div className="responders">
-          <div>
-            <span className="responders-label">Responders</span>{' '}
-            <strong>{r.responders} / {r.evaluable}</strong>
-            {r.evaluable > 0 && <> · {formatProportion(r.estimate)} <span className="muted">(Wilson {formatProportionInterval(r.lower, r.upper)})</span></>}
-          </div>
-          <div className="responder-rule small">Rule: {r.rule}</div>
+          <span className="responders-label">Responders</span>
+          <ul className="responder-list">
+            {g.responders.map((r) => (
+              <li key={r.instrument}>
+                <span>{name(r.instrument).replace(/ \(.*\)$/, '')}:</span>{' '}
+                <strong>{r.responders} / {r.evaluable}</strong>
+                {r.evaluable > 0 && <> · {formatProportion(r.estimate)} <span className="muted">(Wilson {formatProportionInterval(r.lower, r.upper)})</span></>}
+                <div className="responder-rule small">Rule: {r.rule}</div>
+              </li>
+            ))}
+          </ul>
         </div>
       )}
     </section>
