@@ -108,6 +108,8 @@ describe('outcomes in the staff app', () => {
   });
 
   it('plans the procedure date from the patient’s episode and shows the schedule’s time points', async () => {
+    // Staff land on their worklist: the patient is found in the patient list.
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Patients' }).click();
     await page.getByRole('link', { name: /Hopper/ }).first().click();
     await page.getByRole('link', { name: /^Follow-up: Degenerative disc disease/ }).click();
     await page.getByRole('heading', { level: 1, name: 'Follow-up' }).waitFor();

@@ -312,6 +312,8 @@ describe('bedside verification', () => {
     await form.locator('.error-summary').getByRole('link', { name: /^Steroid injection 1: date/ }).click();
     await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('assessment-priorTreatments-steroidInjections-0-on');
     await injectionDate.fill(daysAgo(200));
+    await form.getByLabel('Imaged level 1: Level').scrollIntoViewIfNeeded();
+    await shoot(page, 'assessment-imaging-desktop.png');
     await form.getByRole('button', { name: 'Add medicine' }).click();
     await form.getByLabel('Medicine 1: name').fill('Ibuprofen');
     await form.locator('.live-findings').getByText('Relative contraindications').waitFor();

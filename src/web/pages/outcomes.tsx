@@ -94,9 +94,13 @@ export function OutcomesPage() {
             {byInjection && <>, injections{applied.clinicianId ? ` by ${staff.data?.find((m) => m.id === applied.clinicianId)?.displayName ?? 'the chosen clinician'}` : ''}{applied.structure ? ` into the ${(INJECTION_STRUCTURE_LABELS as Record<string, string>)[applied.structure]?.toLowerCase() ?? applied.structure}` : ''}</>}.
           </div>
           <Notice kind="info">
-            <strong>Responder rules:</strong>{' '}
-            {s.responderRules.length === 0 ? 'none set.' : s.responderRules.map((r, i) => <span key={r.instrument}>{i > 0 && '; '}{titles[r.instrument]?.title ?? r.instrument}: {r.text}</span>)}
-            {s.responderRules.length > 0 && '.'} Change is follow-up − baseline over patients with both; for pain and disability a negative change is an improvement. Intervals are 95 % (t for the mean change, Wilson for responders).
+            <strong>Responder rules</strong>{s.responderRules.length === 0 ? ': none set.' : ', one figure per instrument:'}
+            {s.responderRules.length > 0 && (
+              <ul className="responder-rule-list">
+                {s.responderRules.map((r) => <li key={r.instrument}>{titles[r.instrument]?.title ?? r.instrument}: {r.text}</li>)}
+              </ul>
+            )}
+            Change is follow-up − baseline over patients with both; for pain and disability a negative change is an improvement. Intervals are 95 % (t for the mean change, Wilson for responders).
           </Notice>
           {all.length === 0 ? <p className="empty">No follow-up in this cohort yet.</p> : (
             <div className="summary-groups">
