@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RED_FLAG_CODES, redFlagField } from '../src/science/index.js';
 import { assessmentBody, PROCEDURE_CONSENT, SVG_SIGNATURE } from '../src/http/testing/pathway.js';
 import type { Store } from '../src/store/db.js';
-import { DESKTOP, PHONE, launchBrowser, newContext as openContext, shoot as shootTo, startServer, type E2eServer } from './harness.js';
+import path from 'node:path';
+import { DESKTOP, PHONE, launchBrowser, newContext as openContext, screenshotDir, shoot as shootTo, startServer, type E2eServer } from './harness.js';
 
 /**
  * The bedside in a real browser against the real server on a fresh SQLite file. Assessment,
@@ -195,9 +196,14 @@ describe('bedside verification', () => {
     await injection.getByLabel(/^Local anaesthetic concentration/).fill('1');
     await injection.getByLabel(/^Local anaesthetic volume/).fill('2');
     await injection.getByLabel(/^Discharge instructions/).fill('Rest today; paracetamol if needed; call the clinic for fever or new leg weakness.');
-    await shoot(page, 'injection-form-desktop.png', true);
+    // The form itself, whole (it is longer than a screen), without the sticky top bar across it.
+    const shootForm = async (name: string) => {
+      await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+      await injection.screenshot({ path: path.join(screenshotDir, name), animations: 'disabled', style: '.topbar { position: static !important; }' });
+    };
+    await shootForm('injection-form-desktop.png');
     await page.setViewportSize(PHONE);
-    await shoot(page, 'injection-form-phone.png', true);
+    await shootForm('injection-form-phone.png');
     const phoneForm = await injection.boundingBox();
     expect(phoneForm!.x + phoneForm!.width).toBeLessThanOrEqual(PHONE.width);
     await page.setViewportSize(DESKTOP);
@@ -210,10 +216,12 @@ describe('bedside verification', () => {
     for (const shown of ['1.5 mL of 4 mL', 'Intervertebral disc', 'L4/L5', CLINICIAN.displayName, ADMIN.displayName, 'Fluoroscopy', '22 G, 90 mm, Spinal (Quincke)', 'Used, Iohexol, 0.5 mL',
       'Given, Cefazolin, 1000 mg, IV, 30 minutes before', 'Lidocaine, 1 %, 2 mL, given separately', 'call the clinic for fever']) expect(text).toContain(shown);
     await page.locator('.pathway-step[data-step="injection"] .step-chip', { hasText: 'Done' }).waitFor();
-    await record.scrollIntoViewIfNeeded();
+    // The section's top just under the sticky top bar.
+    const toInjection = () => page.evaluate(() => { document.getElementById('injection')!.scrollIntoView(); window.scrollBy(0, -(document.querySelector('.topbar')?.getBoundingClientRect().height ?? 0) - 8); });
+    await toInjection();
     await shoot(page, 'injection-record-desktop.png');
     await page.setViewportSize(PHONE);
-    await record.scrollIntoViewIfNeeded();
+    await toInjection();
     await shoot(page, 'injection-record-phone.png');
     await page.setViewportSize(DESKTOP);
     const procedures = await call<{ totalVolumeMl: number; specimenId: string }[]>(clinician.request, csrf, 'GET', `/api/v1/episodes/${episodeId}/procedures`);
@@ -402,8 +410,8 @@ describe('bedside verification', () => {
     await expect.poll(() => adminPage.evaluate(() => document.activeElement?.tagName)).toBe('TEXTAREA');
     await form.getByRole('button', { name: 'Acknowledge alert' }).click();
     await expect.poll(() => note.getAttribute('aria-invalid')).toBe('true');
+    await shoot(adminPage, 'worklist-acknowledge-desktop.png');
     await note.fill('Wrong wristband scanned; product set aside, patient identified again and the check passed.');
-    await shoot(adminPage, 'worklist-acknowledge-desktop.png', true);
     await form.getByRole('button', { name: 'Acknowledge alert' }).click();
     await expect.poll(() => failed.count()).toBe(before - 1);
     const audit = await call<{ action: string; detail: { acknowledged?: boolean } | null }[]>(admin.request, adminCsrf, 'GET', '/api/v1/audit?entityType=bedside_verification');

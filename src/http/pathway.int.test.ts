@@ -473,6 +473,8 @@ describe.each(DIALECTS)('clinical pathway on %s', (dialect) => {
     expect(history.json()[3]).toMatchObject({ changes: { severity: { from: 'moderate', to: 'severe' } }, reviewCleared: true });
     expect((await staff.lab.get(`/api/v1/adverse-events/${moderate.id}/history`)).statusCode).toBe(403);
     expect((await audit('adverse_event')).some((e) => e.action === 'read' && e.entityId === moderate.id && e.detail?.history === true)).toBe(true);
+    // Reviewed again, they leave the review list.
+    for (const id of [moderate.id, serious.id]) expect((await staff.clinician.post(`/api/v1/adverse-events/${id}/review`, { note: 'Reviewed again after the change.' })).json()).toMatchObject({ flagged: false });
   });
 
   it('warns before a second patient’s centrifuge run while another is open', async () => {

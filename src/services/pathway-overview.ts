@@ -85,7 +85,8 @@ export async function getEpisodeTimeline(services: Services, actor: Actor, episo
     const who = (id: string | null) => staffRef(names, id);
     const steps: TimelineStep[] = [];
 
-    const lead = leads.at(-1);
+    // The screening this episode came from: the patient's latest request sent before the episode was opened.
+    const lead = leads.filter((l) => l.created_at.slice(0, 10) <= episode.opened_on).at(-1);
     steps.push(lead
       ? step('screening', 'Self-screening', 'done', screeningSummary(lead.answers_json), { at: lead.created_at, refs: [{ type: 'lead', id: lead.id }] })
       : step('screening', 'Self-screening', 'not-applicable', 'No self-screening on record (referred, or came in directly).'));

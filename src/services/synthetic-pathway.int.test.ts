@@ -82,7 +82,23 @@ describe.each(DIALECTS)('synthetic pathway on %s', (dialect) => {
     const timeline = await getEpisodeTimeline(services, clinician, injected.episode_id);
     const state = Object.fromEntries(timeline.steps.map((s) => [s.step, s.state]));
     for (const step of ['assessment', 'decision', 'consent', 'draw', 'preparation', 'verification', 'injection'] as const) expect(state[step], step).toBe('done');
+    // Instructions went out for the date of the injection (when the patient has an email address), through the outbox.
+    const sent = await store.db.selectFrom('instruction_send as i').innerJoin('outbox as o', (j) => j.onRef('o.id', '=', 'i.outbox_id'))
+      .innerJoin('episode as e', (j) => j.onRef('e.id', '=', 'i.episode_id')).select(['i.planned_procedure_on', 'e.planned_procedure_on as planned', 'o.status', 'o.text_body'])
+      .where('i.clinic_id', '=', clinicId).execute();
+    expect(sent.length).toBe(result.instructionsSent);
+    expect(sent.length).toBeGreaterThan(result.procedures / 2);
+    for (const s of sent) {
+      expect(s.planned_procedure_on).toBe(s.planned);
+      expect(s.status).toBe('sent');
+    }
     expect(timeline.steps.find((s) => s.step === 'injection')!.by?.displayName).toMatch(/^Dr /);
+    // A patient who came from the public screening: the episode's first step shows what they answered.
+    const screened = await store.db.selectFrom('lead as l').innerJoin('episode as e', (j) => j.onRef('e.patient_id', '=', 'l.patient_id').onRef('e.clinic_id', '=', 'l.clinic_id'))
+      .select('e.id').where('l.clinic_id', '=', clinicId).orderBy('e.id').executeTakeFirstOrThrow();
+    const screening = (await getEpisodeTimeline(services, clinician, screened.id)).steps.find((s) => s.step === 'screening')!;
+    expect(screening.state).toBe('done');
+    expect(screening.summary).toContain('Lower back');
     const coordinator = await getWorklist(services, { ...clinician, role: 'admin' }, { role: 'coordinator' });
     expect(coordinator.sections.find((s) => s.code === 'leads-to-call')!.items.length).toBeGreaterThan(0);
   });

@@ -3,16 +3,16 @@ import { sql, type Insertable, type Kysely } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import {
   PAIN_DURATIONS, PRODUCT_AGE_LIMIT_HOURS_DEFAULT, SCIENCE_VERSION, TREATMENTS_TRIED, addCalendarDuration, assessContraindications, checkInjection,
-  productExpiresAt, resolveContraindicationSettings, specimenCodeFrom,
+  instructionsText, procedureInstructions, productExpiresAt, resolveContraindicationSettings, specimenCodeFrom,
   type Assessment, type DiscContour, type DiscFinding, type FacetArthropathyGrade, type ModicType, type PfirrmannGrade, type ImageGuidance, type ImagingStudy, type InjectionTarget, type Medication, type PainDuration, type ScreeningAnswers, type Side, type SpinalLevel,
 } from '../science/index.js';
 import type { Store } from '../store/db.js';
-import type { Database } from '../store/schema.js';
+import type { Database, OutboxTable } from '../store/schema.js';
 import { toJson } from '../store/json.js';
 import type { InjectionTargetTable } from '../store/schema-outcomes.js';
 import type {
   AdverseEventCategory, AdverseEventTable, AssessmentTable, BedsideVerificationTable, ConsentTable, ConsentTemplateTable, CustodyEventTable, DecisionOutcome,
-  EligibilityDecisionTable, InjectionProcedureTable, LeadTable, SpecimenTable,
+  EligibilityDecisionTable, InjectionProcedureTable, InstructionSendTable, LeadTable, SpecimenTable,
 } from '../store/schema-pathway.js';
 import { recordAudit } from './audit.js';
 import { inTransaction, type Trx } from './db-helpers.js';
@@ -21,7 +21,8 @@ import { inTransaction, type Trx } from './db-helpers.js';
  * Deterministic synthetic pathway records for a synthetic clinic, so the demo's episode pages,
  * timelines and worklists have something in them: screening leads for some patients, structured
  * assessments, signed decisions (taken from the contraindication engine's own findings: absolute
- * → not eligible, relative → acknowledged), consents on two short DEMO consent texts, specimens
+ * → not eligible, relative → acknowledged), the dated instructions emailed (kept in the outbox as
+ * sent), consents on two short DEMO consent texts, specimens
  * with every custody step and a passed bedside check, injections with performer and targets, and
  * a few adverse events. The shares and values are invented for the demo, never a finding.
  *
@@ -45,6 +46,7 @@ export interface SyntheticPathwayResult {
   assessments: number;
   decisions: number;
   consents: number;
+  instructionsSent: number;
   specimens: number;
   procedures: number;
   adverseEvents: number;
@@ -261,9 +263,10 @@ export async function buildSyntheticPathway(store: Store, clinicId: string, opti
   let idClock = asOfMs - 200 * DAY_MS;
   const id = () => uuidv7({ msecs: idClock++, random: Uint8Array.from({ length: 16 }, () => Math.floor(r() * 256)) });
   const staff = await staffOf(store, clinicId);
+  const clinicName = (await store.db.selectFrom('clinic').select('name').where('id', '=', clinicId).executeTakeFirstOrThrow()).name;
   const settings = resolveContraindicationSettings({});
   const who = { clinicId, actorId: null, actorLabel: 'autolog demo', ip: null };
-  const result: SyntheticPathwayResult = { leads: 0, assessments: 0, decisions: 0, consents: 0, specimens: 0, procedures: 0, adverseEvents: 0 };
+  const result: SyntheticPathwayResult = { leads: 0, assessments: 0, decisions: 0, consents: 0, instructionsSent: 0, specimens: 0, procedures: 0, adverseEvents: 0 };
 
   // The two demo consent texts, version 1 each.
   const templatesAt = new Date(Date.parse(`${asOf}T09:00:00Z`) - 800 * DAY_MS).toISOString();
@@ -308,6 +311,8 @@ export async function buildSyntheticPathway(store: Store, clinicId: string, opti
     const assessments: Insertable<AssessmentTable>[] = [];
     const decisions: Insertable<EligibilityDecisionTable>[] = [];
     const consents: Insertable<ConsentTable>[] = [];
+    const mails: Insertable<OutboxTable>[] = [];
+    const sends: Insertable<InstructionSendTable>[] = [];
     const specimens: Insertable<SpecimenTable>[] = [];
     const custody: Insertable<CustodyEventTable>[] = [];
     const checks: Insertable<BedsideVerificationTable>[] = [];
@@ -350,6 +355,23 @@ export async function buildSyntheticPathway(store: Store, clinicId: string, opti
         science_version: SCIENCE_VERSION, settings_json: toJson(settings), supersedes_id: null, signed_by: staff.clinician.id, signed_by_label: staff.clinician.label, signed_at: signedAt,
       });
       if (outcome !== 'eligible') continue;
+
+      // The coordinator emails the dated instructions once the patient is eligible (most patients have an address).
+      const sentOn = signedAt.slice(0, 10);
+      if (e.email && r() < 0.9) {
+        const instructions = procedureInstructions({ plannedOn: anchor, settings, medications: assessment.medications, today: sentOn });
+        const sentAt = addMinutes(signedAt, int(r, 30, 300));
+        const outboxId = id();
+        mails.push({
+          id: outboxId, clinic_id: clinicId, kind: 'procedure-instructions', to_address: e.email, subject: `${clinicName}: instructions for your procedure`,
+          text_body: instructionsText(instructions, { clinicName, patientName: `${e.given_name} ${e.family_name}` }), status: 'sent', attempts: 1, next_attempt_at: sentAt,
+          last_error: null, created_at: sentAt, sent_at: addMinutes(sentAt, 1),
+        });
+        sends.push({
+          id: id(), clinic_id: clinicId, episode_id: e.id, patient_id: e.patient_id, planned_procedure_on: anchor, reason: 'initial', to_address: e.email, outbox_id: outboxId,
+          content_json: toJson(instructions), created_at: sentAt, created_by: staff.coordinator.id,
+        });
+      }
 
       // Consent: in the clinic, before the procedure day or on it; some upcoming patients have not signed yet.
       const signedDay = addCalendarDuration(anchor, { days: -int(r, 0, Math.max(0, Math.min(10, daysBetween(signedAt.slice(0, 10), anchor)))) });
@@ -449,6 +471,8 @@ export async function buildSyntheticPathway(store: Store, clinicId: string, opti
       await chunk(assessments, 100, (part) => trx.insertInto('assessment').values(part).execute());
       await chunk(decisions, 50, (part) => trx.insertInto('eligibility_decision').values(part).execute());
       await chunk(consents, 50, (part) => trx.insertInto('consent').values(part).execute());
+      await chunk(mails, 50, (part) => trx.insertInto('outbox').values(part).execute());
+      await chunk(sends, 50, (part) => trx.insertInto('instruction_send').values(part).execute());
       await chunk(specimens, 50, (part) => trx.insertInto('specimen').values(part).execute());
       await chunk(custody, 100, (part) => trx.insertInto('custody_event').values(part).execute());
       await chunk(checks, 50, (part) => trx.insertInto('bedside_verification').values(part).execute());
@@ -458,7 +482,7 @@ export async function buildSyntheticPathway(store: Store, clinicId: string, opti
       // One event per page: the synthetic rows are one generated import, not individual entries.
       await recordAudit(trx, store.dialect, who, {
         action: 'create', entityType: 'pathway', detail: {
-          synthetic: true, episodes: page.length, leads: leads.length, assessments: assessments.length, decisions: decisions.length, consents: consents.length,
+          synthetic: true, episodes: page.length, leads: leads.length, assessments: assessments.length, decisions: decisions.length, consents: consents.length, instructionsSent: sends.length,
           specimens: specimens.length, procedures: procedures.length, adverseEvents: adverse.length, replacedBareInjections: bare.rows.length,
         },
       });
@@ -467,6 +491,7 @@ export async function buildSyntheticPathway(store: Store, clinicId: string, opti
     result.assessments += assessments.length;
     result.decisions += decisions.length;
     result.consents += consents.length;
+    result.instructionsSent += sends.length;
     result.specimens += specimens.length;
     result.procedures += procedures.length;
     result.adverseEvents += adverse.length;

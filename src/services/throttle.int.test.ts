@@ -19,6 +19,12 @@ describe.each(DIALECTS)('throttle on %s', (dialect) => {
   });
   afterAll(async () => store?.close());
 
+  it('is one table: migration 0006 dropped the four per-feature tables', async () => {
+    const names = (await store.db.introspection.getTables()).map((t) => t.name);
+    expect(names).toContain('throttle');
+    for (const old of ['login_throttle', 'comment_throttle', 'survey_throttle', 'screening_throttle']) expect(names).not.toContain(old);
+  });
+
   it('keeps no address: an HMAC per scope and clinic under the day\'s salt, and a stable hash for sign-in keys', async () => {
     const nowMs = at('2026-03-10T12:00:00.000Z');
     const a = await addressKey(store, 'comment', 'clinic-a', '203.0.113.9', nowMs);

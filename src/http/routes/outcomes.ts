@@ -147,6 +147,8 @@ export const outcomeRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = 
     config: { access: 'outcome:write' },
     schema: {
       tags: ['outcomes'], summary: 'Plan (or move, or clear) the procedure date: attaches the follow-up schedule and moves every open time point with the date',
+      description: 'Recording the injection (POST /api/v1/episodes/:id/procedures) does the same with the day it was given, in the clinic’s time zone: the follow-up is anchored on the injection. ' +
+        'After the injection no "new date" instructions are emailed.',
       params: IdParams,
       body: Type.Object({ plannedProcedureOn: Nullable(IsoDate) }, { additionalProperties: false }),
       response: { 200: FollowUpSchema },
