@@ -190,7 +190,7 @@ program
       process.stdout.write(`Added ${outcomes.timePoints} follow-up time points and ${outcomes.responses} synthetic answers.\n`);
       // After the outcomes: each injection is given on the date the follow-up schedule is anchored on.
       const pathway = await buildSyntheticPathway(store, result.clinicId, { seed: opts.seed, asOf: opts.asOf });
-      process.stdout.write(`Added the pathway: ${pathway.leads} leads, ${pathway.assessments} assessments, ${pathway.decisions} decisions, ${pathway.consents} consents, ${pathway.procedures} injections, ${pathway.adverseEvents} adverse events.\n`);
+      process.stdout.write(`Added the pathway: ${pathway.leads} leads, ${pathway.assessments} assessments, ${pathway.decisions} decisions, ${pathway.consents} consents, ${pathway.instructionsSent} instruction emails, ${pathway.procedures} injections, ${pathway.adverseEvents} adverse events.\n`);
     } else {
       process.stdout.write(`Using the existing demo data in ${store.describe}.\n`);
     }

@@ -1,6 +1,9 @@
+import type { KyselyPlugin } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SCIENCE_VERSION } from '../science/index.js';
 import { createServer } from '../server.js';
+import type { Actor, Services } from '../services/context.js';
+import { listPreparations } from '../services/preparations.js';
 import { DIALECTS } from '../store/testing/test-store.js';
 import { TestClient, createTestServer, setUpClinic, type TestServer } from './testing/test-server.js';
 
@@ -210,16 +213,17 @@ describe.each(DIALECTS)('preparations on %s', (dialect) => {
   });
 
   it('recomputes and audits on edit (field names only), and clears a field with null', async () => {
-    const res = await lab.patch(`/api/v1/preparations/${preparationId}`, { prp: { plateletsKPerUl: 700 }, concomitantMedication: 'none', rehabilitation: 'walking programme' });
+    // The stored analyser line gave the PRP platelets, so a typed correction clears it.
+    const res = await lab.patch(`/api/v1/preparations/${preparationId}`, { prp: { plateletsKPerUl: 700, analyserLine: null }, concomitantMedication: 'none', rehabilitation: 'walking programme' });
     expect(res.statusCode, res.body).toBe(200);
-    expect(res.json().prp).toMatchObject({ plateletsKPerUl: 700, wbcKPerUl: 1.2 });
+    expect(res.json().prp).toMatchObject({ plateletsKPerUl: 700, wbcKPerUl: 1.2, analyserLine: null });
     expect(res.json().computed.classifications.paw.code).toBe('P2-Bβ');
     expect(res.json().computed.completeness.present).toEqual(expect.arrayContaining(['concomitant-medication', 'rehabilitation']));
     const cleared = (await lab.patch(`/api/v1/preparations/${preparationId}`, { rehabilitation: null })).json();
     expect(cleared.rehabilitation).toBeNull();
     const events = (await admin.get(`/api/v1/audit?entityType=preparation&action=update`)).json() as { entityId: string; detail: { fields: string[] } }[];
     const first = events.find((e) => e.entityId === preparationId && e.detail.fields.includes('prp.plateletsKPerUl'))!;
-    expect(first.detail.fields).toEqual(['prp.plateletsKPerUl', 'concomitantMedication', 'rehabilitation']);
+    expect(first.detail.fields).toEqual(['prp.plateletsKPerUl', 'prp.analyserLine', 'concomitantMedication', 'rehabilitation']);
     expect(JSON.stringify(first.detail)).not.toContain('700');
     const bad = await lab.patch(`/api/v1/preparations/${preparationId}`, { injectedVolumeMl: 9 });
     expect(bad.statusCode).toBe(400);
@@ -281,5 +285,112 @@ describe.each(DIALECTS)('preparations on %s', (dialect) => {
     const bad = await lab.post('/api/v1/analyser-line', { line: 'nothing useful here' });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().field).toBe('line');
+  });
+
+  it('changes a count the stored analyser line gave only with a new line or with the line cleared', async () => {
+    const created = await lab.post(`/api/v1/episodes/${episodeId}/preparations`, {
+      draw: { drawnAt: hoursAgo(2) },
+      wholeBlood: { volumeMl: 27, analyserLine: 'PLT 200 WBC 6.0', hematocritPct: 41 },
+      prp: { volumeMl: 4, analyserLine: 'PLT 1000 WBC 0.5' },
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const id = created.json().id as string;
+    const url = `/api/v1/preparations/${id}`;
+    const updates = async () => ((await admin.get('/api/v1/audit?entityType=preparation&action=update')).json() as { entityId: string; detail: { fields: string[] } }[])
+      .filter((e) => e.entityId === id);
+
+    // A count changed or cleared behind the line's back: refused, every such count named, nothing saved.
+    const stale = await lab.patch(url, { wholeBlood: { plateletsKPerUl: 250 }, prp: { wbcKPerUl: 0.4 }, notes: 'recount' });
+    expect(stale.statusCode).toBe(400);
+    expect(stale.json().errors.map((e: { field: string }) => e.field)).toEqual(['wholeBlood.plateletsKPerUl', 'prp.wbcKPerUl']);
+    expect(stale.json().errors[0].message).toContain('"wholeBlood.analyserLine": null');
+    const cleared = await lab.patch(url, { wholeBlood: { plateletsKPerUl: null } });
+    expect(cleared.statusCode).toBe(400);
+    expect(cleared.json().field).toBe('wholeBlood.plateletsKPerUl');
+    const unchanged = (await lab.get(url)).json();
+    expect(unchanged.wholeBlood).toMatchObject({ plateletsKPerUl: 200, analyserLine: 'PLT 200 WBC 6.0' });
+    expect(unchanged.prp.wbcKPerUl).toBe(0.5);
+    expect(unchanged.notes).toBeNull();
+    expect(unchanged.updatedAt).toBe(created.json().updatedAt);
+    expect(await updates()).toEqual([]);
+
+    // A count the line does not give was typed, and changes alone.
+    const typed = await lab.patch(url, { wholeBlood: { hematocritPct: 40 } });
+    expect(typed.statusCode, typed.body).toBe(200);
+    expect(typed.json().wholeBlood).toMatchObject({ hematocritPct: 40, analyserLine: 'PLT 200 WBC 6.0' });
+
+    // A new line gives the new counts; a typed count beside it must agree with it.
+    const disagree = await lab.patch(url, { wholeBlood: { analyserLine: 'PLT 260 WBC 6.0', plateletsKPerUl: 270 } });
+    expect(disagree.statusCode).toBe(400);
+    expect(disagree.json().field).toBe('wholeBlood.plateletsKPerUl');
+    const newLine = await lab.patch(url, { wholeBlood: { analyserLine: 'PLT 260 WBC 6.0' } });
+    expect(newLine.statusCode, newLine.body).toBe(200);
+    expect(newLine.json().wholeBlood).toMatchObject({ plateletsKPerUl: 260, wbcKPerUl: 6, analyserLine: 'PLT 260 WBC 6.0' });
+
+    // Clearing the line records the count as typed; the other counts the line gave stay.
+    const byHand = await lab.patch(url, { prp: { analyserLine: null, plateletsKPerUl: 900 } });
+    expect(byHand.statusCode, byHand.body).toBe(200);
+    expect(byHand.json().prp).toMatchObject({ plateletsKPerUl: 900, wbcKPerUl: 0.5, analyserLine: null });
+    expect(byHand.json().computed.metrics.concentrationFactor).toBeCloseTo(900 / 260, 10);
+    const afterwards = await lab.patch(url, { prp: { wbcKPerUl: 0.4 } });
+    expect(afterwards.statusCode, afterwards.body).toBe(200);
+
+    const events = await updates();
+    expect(events.map((e) => e.detail.fields).reverse()).toEqual([
+      ['wholeBlood.hematocritPct'],
+      ['wholeBlood.plateletsKPerUl', 'wholeBlood.analyserLine'],
+      ['prp.plateletsKPerUl', 'prp.analyserLine'],
+      ['prp.wbcKPerUl'],
+    ]);
+    expect(JSON.stringify(events)).not.toContain('PLT');
+
+    // A record saved before the rule, whose line already disagrees, still takes unrelated edits.
+    await server.store.db.updateTable('preparation').set({ wb_platelets_k_per_ul: 255 }).where('id', '=', id).execute();
+    const unrelated = await lab.patch(url, { notes: 'recount pending' });
+    expect(unrelated.statusCode, unrelated.body).toBe(200);
+    expect((await lab.patch(url, { wholeBlood: { plateletsKPerUl: 258 } })).json().field).toBe('wholeBlood.plateletsKPerUl');
+  });
+
+  it('lists an episode’s preparations exactly as each reads alone, with the same number of queries for one or many', async () => {
+    const staffId = async (email: string) => (await server.store.db.selectFrom('staff_user').select('id').where('email', '=', email).executeTakeFirstOrThrow()).id;
+    const clinicianId = await staffId('doc@clinic.test');
+    const one = (await admin.post(`/api/v1/patients/${patientId}/episodes`, { indication: 'degenerative-disc-disease' })).json().id as string;
+    const many = (await admin.post(`/api/v1/patients/${patientId}/episodes`, { indication: 'degenerative-disc-disease' })).json().id as string;
+    const bodies = [
+      fullPreparation(protocolId),
+      { ...fullPreparation(protocolId), protocolVersion: 2, draw: { drawnAt: hoursAgo(3), drawnById: clinicianId } },
+      { draw: { drawnAt: hoursAgo(4) }, wholeBlood: { volumeMl: 20, plateletsKPerUl: 240 }, prp: { volumeMl: 5, plateletsKPerUl: 900 } },
+      { draw: { drawnAt: hoursAgo(2.5), drawnById: clinicianId }, systemId: 'arthrex-acp', notes: 'second kit' },
+      { ...fullPreparation(protocolId), draw: { drawnAt: hoursAgo(1.5) } },
+    ];
+    for (const [i, body] of bodies.entries()) {
+      const res = await (i % 2 === 0 ? lab : admin).post(`/api/v1/episodes/${many}/preparations`, body);
+      expect(res.statusCode, res.body).toBe(201);
+    }
+    expect((await lab.post(`/api/v1/episodes/${one}/preparations`, fullPreparation(protocolId))).statusCode).toBe(201);
+
+    const listed = (await coordinator.get(`/api/v1/episodes/${many}/preparations`)).json() as { id: string; protocol: { version: number } | null }[];
+    expect(listed).toHaveLength(bodies.length);
+    const alone = [];
+    for (const p of listed) alone.push((await coordinator.get(`/api/v1/preparations/${p.id}`)).json());
+    expect(listed).toEqual(alone);
+    expect(listed.map((p) => p.protocol?.version ?? null)).toEqual([null, 2, null, 1, 1]);
+
+    // Counted below the HTTP layer, on the same database: every query the listing compiles.
+    let queries = 0;
+    const counting: KyselyPlugin = {
+      transformQuery: (args) => { queries += 1; return args.node; },
+      transformResult: async (args) => args.result,
+    };
+    const services: Services = { ...server.services, store: { ...server.store, db: server.store.db.withPlugin(counting) } };
+    const lab0 = await server.store.db.selectFrom('staff_user').select(['id', 'clinic_id']).where('email', '=', 'lab@clinic.test').executeTakeFirstOrThrow();
+    const actor: Actor = { userId: lab0.id, clinicId: lab0.clinic_id, role: 'lab', timeZone: 'UTC', label: 'lab@clinic.test', ip: '127.0.0.1' };
+    const countFor = async (episode: string, expected: number) => {
+      queries = 0;
+      expect(await listPreparations(services, actor, episode)).toHaveLength(expected);
+      return queries;
+    };
+    const forOne = await countFor(one, 1);
+    expect(await countFor(many, bodies.length)).toBe(forOne);
   });
 });

@@ -18,8 +18,21 @@
  *   inflammatory arthritis, extruded or sequestered disc [V].
  * - ASRA: Narouze et al., ASRA/ESRA/AAPM/INS/NANS/WIP guidelines on interventional spine and pain
  *   procedures in patients on antiplatelet and anticoagulant medications (Reg Anesth Pain Med
- *   2015;40:182, 2nd ed. 2018;43:225) — low/intermediate/high bleeding-risk categories [V];
- *   drug-specific stopping intervals [M: take them from the guideline, not from here].
+ *   2015;40:182, 2nd ed. 2018;43:225) — low/intermediate/high bleeding-risk categories [V]; the 2018
+ *   edition moved thoracolumbar facet procedures to low risk (ASRA News, Aug 2019) [V]. From its
+ *   summary table (as reproduced by UpToDate): warfarin stopped 5 days with a normal INR before
+ *   intermediate- and high-risk procedures; aspirin before intermediate-risk ones left to a shared
+ *   assessment, 6 days before high-risk ones when taken for primary prevention; NSAIDs need no stop
+ *   for intermediate risk [V: secondary copy]. Its P2Y12-inhibitor and DOAC rows were not checked [M].
+ * - AABB: Kaufman et al. 2015, Ann Intern Med 162:205 (AABB platelet transfusion guideline) — suggests
+ *   platelets before an elective diagnostic lumbar puncture when the count is below 50 × 10⁹/L (weak
+ *   recommendation, very-low-quality evidence) [V: abstract].
+ * - VAN_VEEN: van Veen, Nokes & Makris 2010, Br J Haematol 148:15 — review: 40 × 10⁹/L judged safe for
+ *   a lumbar puncture and 80 for epidural or spinal anaesthesia; 50–80 before an epidural is an
+ *   individual risk–benefit decision [V: abstract].
+ * - RUETZLER: Ruetzler et al. 2018, Anesth Analg 127:897 — NSQIP, 235,010 ASA I–II elective surgical
+ *   patients with normal labs: 30-day morbidity 1.7–1.8 % when the labs were up to 2 months old and
+ *   2.0 % at 2–3 months [V: abstract]. Surgery, not injections; no limit for PRP was found.
  */
 import type { Assessment, SpinalLevel } from './assessment.js';
 import { checkAssessment } from './assessment.js';
@@ -31,6 +44,8 @@ export const CONTRAINDICATION_SOURCES = {
   schippinger: 'Schippinger 2015, Orthop J Sports Med 3(6):2325967115588896',
   trials: 'Usual exclusions of spine PRP trials (BioMed Res Int 2022)',
   asra: 'Narouze 2018, Reg Anesth Pain Med 43:225 (ASRA/ESRA interventional spine guidelines)',
+  aabb: 'Kaufman 2015, Ann Intern Med 162:205 (AABB platelet transfusion guideline)',
+  vanVeen: 'van Veen 2010, Br J Haematol 148:15 (platelet counts for neuraxial procedures)',
   clinic: 'Clinic policy (Autolog default; set by the clinic)',
 } as const;
 
@@ -60,19 +75,26 @@ export const DEFAULT_CONTRAINDICATION_SETTINGS: ContraindicationSettings = {
   // and 1 week after (example clinic protocols) [V as practice, not evidence]: 3 and 7 here.
   nsaidWashoutDays: 3,
   nsaidResumeDaysAfter: 7,
-  // Aspirin ≥ 10 days before in one protocol (domain/preparation.md §4) [M]; stopping is a prescriber decision.
+  // No PRP or spine guideline gives one antiplatelet interval: ASRA 2018 leaves aspirin before intermediate-risk
+  // procedures to a shared assessment [V: secondary copy]; prasugrel 7 days, ticagrelor 5 days before surgery
+  // (ACC/AHA UA/NSTEMI guideline, pocket edition) [V: secondary]; one PRP clinic's instructions ask 10 days for aspirin [V as practice].
+  // 10 covers the longest of these; it stays a clinic choice [M], and stopping is the prescriber's decision.
   antiplateletWashoutDays: 10,
-  // Warfarin is usually stopped 5 days before intermediate-risk spine procedures (ASRA) [M]; DOACs differ.
+  // ASRA 2018: warfarin stopped 5 days (normal INR) before intermediate- and high-risk procedures [V: secondary
+  // copy of the guideline table]. DOAC intervals are drug- and kidney-specific: agree them with the prescriber.
   anticoagulantWashoutDays: 5,
   systemicSteroidWashoutDays: 14, // Le 2018: within 2 weeks [V]
   steroidInjectionWashoutDays: 30, // Le 2018: at the site within 1 month [V]
   spineSurgeryWithinDays: 183, // trial exclusion: spine surgery within 6 months [V]
-  // "Critical thrombocytopenia" has no number in Le 2018; 50 × 10³/µL is the usual floor for
-  // needle procedures (AABB, lumbar puncture) and neuraxial guidance asks for 70–80 [M: secondary sources].
+  // "Critical thrombocytopenia" has no number in Le 2018. 50 × 10³/µL: AABB 2015 transfuses below 50 before an
+  // elective lumbar puncture; van Veen 2010 calls 50–80 before an epidural an individual decision (80 "safe")
+  // [V: abstracts]. Counts from 50 up to the relative threshold (100) remain a relative finding to acknowledge.
   plateletsAbsoluteBelowKPerUl: 50,
   plateletsRelativeBelowKPerUl: 100, // Le 2018: platelets < 10⁵/µL [V]
   haemoglobinRelativeBelowGPerDl: 10, // Le 2018: Hb < 10 g/dL [V]
-  labsMaxAgeDays: 90, // clinic policy [M]
+  // Clinic policy: no published limit for PRP or spine injections found [M]. Ruetzler 2018 (surgery): slightly more
+  // 30-day morbidity with labs 2–3 months old than with labs ≤ 2 months old [V: abstract]; a clinic may set 60.
+  labsMaxAgeDays: 90,
   escalateToAbsolute: [],
 };
 
@@ -85,6 +107,9 @@ export const FINDING_CODES = [
 ] as const;
 export type FindingCode = (typeof FINDING_CODES)[number];
 
+// Pregnancy: an exclusion in spine PRP trials (BioMed Res Int 2022, Table 1) [V]; no PRP source found calls it
+// absolute (Le 2018 does not list it). Absolute here by Autolog policy: an elective procedure with no safety data in
+// pregnancy, usually done under X-ray.
 const ABSOLUTE_BY_DEFAULT = new Set<FindingCode>(['active-systemic-infection', 'infection-near-site', 'bleeding-disorder', 'haemodynamic-instability', 'critical-thrombocytopenia', 'pregnancy']);
 /** The relative findings a clinic may escalate to absolute. No setting relaxes an absolute one: only a clinician, per patient, with a reason. */
 export const ESCALATABLE_CODES = FINDING_CODES.filter((c) => !ABSOLUTE_BY_DEFAULT.has(c));
@@ -111,15 +136,15 @@ export interface ContraindicationResult {
 export const CONTRAINDICATION_SETTING_SOURCES: Record<Exclude<keyof ContraindicationSettings, 'escalateToAbsolute'>, { source: string; verified: boolean }> = {
   nsaidWashoutDays: { source: `${CONTRAINDICATION_SOURCES.le} (48 h); ${CONTRAINDICATION_SOURCES.schippinger}; clinic protocols ask 3–4 days`, verified: true },
   nsaidResumeDaysAfter: { source: 'Clinic protocols (about 1 week after)', verified: true },
-  antiplateletWashoutDays: { source: 'One published clinic protocol (aspirin ≥ 10 days); agree with the prescriber', verified: false },
-  anticoagulantWashoutDays: { source: `${CONTRAINDICATION_SOURCES.asra} — drug-specific; 5 days is warfarin's usual interval`, verified: false },
+  antiplateletWashoutDays: { source: `Clinic policy; no published interval for PRP. ${CONTRAINDICATION_SOURCES.asra}: aspirin before intermediate-risk procedures is a shared decision; prasugrel 7 days, ticagrelor 5 days before surgery (ACC/AHA UA/NSTEMI guideline). 10 days covers these; agree with the prescriber`, verified: false },
+  anticoagulantWashoutDays: { source: `${CONTRAINDICATION_SOURCES.asra} — warfarin 5 days with a normal INR before intermediate- and high-risk procedures; DOACs drug-specific (agree with the prescriber)`, verified: true },
   systemicSteroidWashoutDays: { source: `${CONTRAINDICATION_SOURCES.le} (2 weeks)`, verified: true },
   steroidInjectionWashoutDays: { source: `${CONTRAINDICATION_SOURCES.le} (1 month, at the site)`, verified: true },
   spineSurgeryWithinDays: { source: `${CONTRAINDICATION_SOURCES.trials} (6 months)`, verified: true },
-  plateletsAbsoluteBelowKPerUl: { source: 'Critical thrombocytopenia (Le 2018); 50 × 10³/µL from needle-procedure guidance', verified: false },
+  plateletsAbsoluteBelowKPerUl: { source: `Critical thrombocytopenia (Le 2018, no number); 50 × 10³/µL: ${CONTRAINDICATION_SOURCES.aabb} (lumbar puncture < 50) and ${CONTRAINDICATION_SOURCES.vanVeen} (epidural at 50–80 an individual decision)`, verified: true },
   plateletsRelativeBelowKPerUl: { source: `${CONTRAINDICATION_SOURCES.le} (< 10⁵/µL)`, verified: true },
   haemoglobinRelativeBelowGPerDl: { source: `${CONTRAINDICATION_SOURCES.le} (< 10 g/dL)`, verified: true },
-  labsMaxAgeDays: { source: CONTRAINDICATION_SOURCES.clinic, verified: false },
+  labsMaxAgeDays: { source: `${CONTRAINDICATION_SOURCES.clinic}; no published limit for PRP found (Ruetzler 2018, Anesth Analg 127:897: surgical morbidity slightly higher with labs 2–3 months old than ≤ 2 months)`, verified: false },
 };
 
 const NUMERIC_LIMITS: Record<Exclude<keyof ContraindicationSettings, 'escalateToAbsolute'>, [min: number, max: number]> = {
@@ -184,13 +209,13 @@ export function assessContraindications(assessment: Assessment, settings: Contra
   if (c.infectionNearSite) add('infection-near-site', 'conditions.infectionNearSite', 'Infection at or near the injection site.', CONTRAINDICATION_SOURCES.le);
   if (c.bleedingDisorder) add('bleeding-disorder', 'conditions.bleedingDisorder', 'Bleeding disorder or platelet dysfunction syndrome: the product may not work and bleeding risk is raised.', `${CONTRAINDICATION_SOURCES.le}; ${CONTRAINDICATION_SOURCES.trials}`);
   if (c.haemodynamicInstability) add('haemodynamic-instability', 'conditions.haemodynamicInstability', 'Haemodynamic instability.', CONTRAINDICATION_SOURCES.le);
-  if (c.pregnant) add('pregnancy', 'conditions.pregnant', 'Pregnancy: excluded from spine PRP studies, and image guidance uses radiation.', CONTRAINDICATION_SOURCES.trials);
+  if (c.pregnant) add('pregnancy', 'conditions.pregnant', 'Pregnancy: excluded from spine PRP studies, and image guidance uses radiation.', `${CONTRAINDICATION_SOURCES.trials}; absolute by clinic policy`);
 
   // Blood counts.
   const { plateletsKPerUl: platelets, haemoglobinGPerDl: hb, takenOn } = assessment.labs;
   if (platelets !== undefined && platelets !== null) {
     if (platelets < s.plateletsAbsoluteBelowKPerUl) {
-      add('critical-thrombocytopenia', 'labs.plateletsKPerUl', `Platelets ${platelets} × 10³/µL, below the critical threshold of ${s.plateletsAbsoluteBelowKPerUl}.`, `${CONTRAINDICATION_SOURCES.le}; threshold: clinic setting`);
+      add('critical-thrombocytopenia', 'labs.plateletsKPerUl', `Platelets ${platelets} × 10³/µL, below the critical threshold of ${s.plateletsAbsoluteBelowKPerUl}.`, `${CONTRAINDICATION_SOURCES.le}; threshold: ${CONTRAINDICATION_SOURCES.aabb}; ${CONTRAINDICATION_SOURCES.vanVeen}`);
     } else if (platelets < s.plateletsRelativeBelowKPerUl) {
       add('thrombocytopenia', 'labs.plateletsKPerUl', `Platelets ${platelets} × 10³/µL, below ${s.plateletsRelativeBelowKPerUl}: fewer platelets to concentrate and a higher bleeding risk.`, CONTRAINDICATION_SOURCES.le);
     }

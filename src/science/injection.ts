@@ -98,11 +98,17 @@ export function checkInjection(input: InjectionCheckInput): InjectionCheck {
     warnings.push({ field: 'localAnaesthetic.agent', code: 'bupivacaine-mixed', message: 'Bupivacaine mixed into PRP reduced platelet viability in vitro (Dregalla 2021); lidocaine or ropivacaine, or giving it separately, is preferred.' });
   }
   const intradiscal = input.targets.some((t) => t.structure === 'intervertebral-disc');
-  // Discitis is the feared complication of intradiscal injection; prophylaxis is common practice [M].
+  // Discitis is the most feared complication of disc access (Kapoor 2009, Spine J 9:936) [V: abstract]. Whether
+  // prophylaxis prevents it is unproven: Kapoor 2009 found no consensus; Willems 2004 (J Spinal Disord Tech 17:243)
+  // found 0.25 % discitis per patient without antibiotics and did not support routine use [V: abstracts]. Cutibacterium
+  // acnes is the main intradiscal-PRP concern (Prysak 2019, Regen Med) [V: abstract]. So a warning to record the
+  // decision, never a block; the clinic decides whether to give it.
   if (intradiscal && !input.antibioticProphylaxis?.given) {
     warnings.push({ field: 'antibioticProphylaxis', code: 'intradiscal-without-prophylaxis', message: 'An intradiscal injection without recorded antibiotic prophylaxis.' });
   }
-  // Intradiscal and transforaminal needles are placed under imaging in every published spine PRP study [M].
+  // Multisociety consensus with the FDA Safe Use Initiative asks for radiographic guidance for interlaminar and
+  // transforaminal epidural injections (Rathmell 2015, Anesthesiology 122:974) [V: abstract]; disc access is done under
+  // fluoroscopy or CT, and the spine PRP trials cited in domain/preparation.md §5 all used imaging [V].
   if (input.imageGuidance === 'none' && input.targets.some((t) => t.structure === 'intervertebral-disc' || t.structure.startsWith('epidural') || t.structure === 'facet-joint')) {
     warnings.push({ field: 'imageGuidance', code: 'spinal-target-without-guidance', message: 'A disc, facet or epidural target without image guidance.' });
   }

@@ -354,6 +354,41 @@ function applyAnalyserLines(doc: Doc, explicit: Set<string>): FieldError[] {
   return errors;
 }
 
+/**
+ * A count the stored analyser line gives may change only together with the line: a PATCH that
+ * changes or clears such a count must send a new line (which must then give that count) or clear
+ * the line with `analyserLine: null`, so the record never claims the analyser gave a count it did
+ * not. Counts the line does not give were typed and may change alone. A stored line the parser no
+ * longer reads is taken to give every count. Records that already disagree are left as they are
+ * until one of those counts is changed.
+ */
+function staleLineErrors(before: Doc, after: Doc, explicit: Set<string>): FieldError[] {
+  const errors: FieldError[] = [];
+  for (const sample of ['wholeBlood', 'prp'] as const satisfies readonly AnalyserSample[]) {
+    const linePath = `${sample}.analyserLine`;
+    const line = getPath(before, linePath);
+    // A line sent in this patch was checked against the counts by applyAnalyserLines; a sample
+    // cleared whole (`prp: null`) took its line with it.
+    if (typeof line !== 'string' || explicit.has(linePath) || getPath(after, linePath) !== line) continue;
+    let given: readonly (typeof COUNT_KEYS)[number][] = COUNT_KEYS;
+    try {
+      const parsed = parseAnalyserLine(line, { sample, field: linePath });
+      given = COUNT_KEYS.filter((key) => parsed.counts[key] !== undefined);
+    } catch (error) {
+      if (!(error instanceof ScienceInputError)) throw error;
+    }
+    for (const key of given) {
+      const path = `${sample}.${key}`;
+      if (canonical(getPath(before, path)) === canonical(getPath(after, path))) continue;
+      errors.push({
+        field: path,
+        message: `${path} is given by the stored analyser line (${linePath}); to change it, send the new ${linePath}, or clear the line with "${linePath}": null so the count is recorded as typed.`,
+      });
+    }
+  }
+  return errors;
+}
+
 /** The science library's view of the document (API-only fields left out). */
 function toRecord(doc: Doc, protocol: ProtocolVersionView | null): PreparationRecord {
   const counts = (sample: 'wholeBlood' | 'prp') => {
@@ -458,10 +493,53 @@ async function protocolOfRow(trx: Trx, row: PreparationRow): Promise<ProtocolVer
 // ---------------------------------------------------------------------------------------------
 // Presenting
 
-async function present(trx: Trx, row: PreparationRow, protocol: ProtocolVersionView | null): Promise<PreparationView> {
-  const ids = [row.drawn_by_id, row.prepared_by_id, row.created_by_id].filter((id): id is string => id !== null);
-  const staff = ids.length === 0 ? [] : await trx.selectFrom('staff_user').select(['id', 'display_name']).where('clinic_id', '=', row.clinic_id).where('id', 'in', ids).execute();
-  const ref = (id: string | null): StaffRef | null => (id === null ? null : { id, displayName: staff.find((s) => s.id === id)?.display_name ?? '(unknown)' });
+/** What a preparation shows of its protocol: a full protocol version view is one. */
+type ProtocolRef = Pick<ProtocolVersionView, 'protocolId' | 'versionId' | 'version' | 'name'> & { rotor: Pick<ProtocolVersionView['rotor'], 'radiusCm'> };
+
+const staffIdsOf = (row: PreparationRow): string[] => [row.drawn_by_id, row.prepared_by_id, row.created_by_id].filter((id): id is string => id !== null);
+
+/** Display names of the clinic's staff with these ids, in one query. */
+async function staffNamesOf(trx: Trx, clinicId: string, ids: readonly string[]): Promise<Map<string, string>> {
+  const wanted = [...new Set(ids)];
+  if (wanted.length === 0) return new Map();
+  const rows = await trx.selectFrom('staff_user').select(['id', 'display_name']).where('clinic_id', '=', clinicId).where('id', 'in', wanted).execute();
+  return new Map(rows.map((r) => [r.id, r.display_name]));
+}
+
+async function present(trx: Trx, row: PreparationRow, protocol: ProtocolRef | null): Promise<PreparationView> {
+  return presentWith(row, protocol, await staffNamesOf(trx, row.clinic_id, staffIdsOf(row)));
+}
+
+/**
+ * Several preparations of one clinic with a fixed number of queries, whatever their count: one
+ * for the staff they name and one for the protocol versions they followed.
+ */
+async function presentAll(trx: Trx, clinicId: string, rows: readonly PreparationRow[]): Promise<PreparationView[]> {
+  const names = await staffNamesOf(trx, clinicId, rows.flatMap(staffIdsOf));
+  const key = (protocolId: string, version: number) => `${protocolId}#${version}`;
+  const pairs = new Map<string, [string, number]>();
+  for (const row of rows) {
+    if (row.protocol_id !== null && row.protocol_version !== null) pairs.set(key(row.protocol_id, row.protocol_version), [row.protocol_id, row.protocol_version]);
+  }
+  const protocols = new Map<string, ProtocolRef>();
+  if (pairs.size > 0) {
+    // The same rows loadProtocol finds: the version of a protocol of this clinic.
+    const found = await trx
+      .selectFrom('prep_protocol_version as v')
+      .innerJoin('prep_protocol as p', (join) => join.onRef('p.id', '=', 'v.protocol_id').onRef('p.clinic_id', '=', 'v.clinic_id'))
+      .select(['v.id', 'v.protocol_id', 'v.version', 'v.name', 'v.rotor_radius_cm'])
+      .where('v.clinic_id', '=', clinicId)
+      .where((eb) => eb.or([...pairs.values()].map(([protocolId, version]) => eb.and([eb('v.protocol_id', '=', protocolId), eb('v.version', '=', version)]))))
+      .execute();
+    for (const v of found) {
+      protocols.set(key(v.protocol_id, v.version), { protocolId: v.protocol_id, versionId: v.id, version: v.version, name: v.name, rotor: { radiusCm: v.rotor_radius_cm } });
+    }
+  }
+  return rows.map((row) => presentWith(row, row.protocol_id !== null && row.protocol_version !== null ? protocols.get(key(row.protocol_id, row.protocol_version)) ?? null : null, names));
+}
+
+function presentWith(row: PreparationRow, protocol: ProtocolRef | null, names: ReadonlyMap<string, string>): PreparationView {
+  const ref = (id: string | null): StaffRef | null => (id === null ? null : { id, displayName: names.get(id) ?? '(unknown)' });
   const doc = docFromRow(row);
   const get = <T>(path: string): T | null => (getPath(doc, path) as T | undefined) ?? null;
   const counts = (sample: 'wholeBlood' | 'prp'): Counts => ({
@@ -600,9 +678,7 @@ export async function listPreparations(services: Services, actor: Actor, episode
     if (!episode) throw notFound('episode');
     const rows = await trx.selectFrom('preparation').selectAll().where('clinic_id', '=', actor.clinicId).where('episode_id', '=', episodeId).orderBy('drawn_at').orderBy('id').execute();
     await recordAudit(trx, store.dialect, subjectOf(actor), { action: 'read', entityType: 'preparation', patientId: episode.patient_id, detail: { episodeId, list: true, count: rows.length } });
-    const views: PreparationView[] = [];
-    for (const row of rows) views.push(await present(trx, row, await protocolOfRow(trx, row)));
-    return views;
+    return presentAll(trx, actor.clinicId, rows);
   });
 }
 
@@ -619,7 +695,7 @@ export async function updatePreparation(services: Services, actor: Actor, id: st
     const doc = clean(mergePatch(before, patch)) as Doc;
     normaliseInstants(doc);
     const explicit = new Set(pathsOf(patch));
-    const errors: FieldError[] = [...applyAnalyserLines(doc, explicit)];
+    const errors: FieldError[] = [...applyAnalyserLines(doc, explicit), ...staleLineErrors(before, doc, explicit)];
     if (explicit.has('protocolId') && !explicit.has('protocolVersion') && patch.protocolId !== null) delete doc.protocolVersion;
     if (patch.protocolId === null) delete doc.protocolVersion;
     const { protocol, errors: protocolErrors } = await resolveProtocol(trx, actor.clinicId, doc);

@@ -6,7 +6,7 @@ import { nowIso } from './clock.js';
 /**
  * Anonymous readers of the public site: what we may know about them, and no more.
  * - No cookies and no stored addresses. An address is only ever kept as an HMAC under the day's
- *   random salt (for the comment rate limit), and salts are deleted after two days, so an old
+ *   random salt (the rate-limit keys of `throttle.ts`), and salts are deleted after two days, so an old
  *   hash cannot be linked back to an address even by trying all four billion IPv4 addresses.
  * - The comment form carries the time it was shown, signed with the same day's salt, so the
  *   server can tell a form filled in by a person from one posted a second after it was fetched
@@ -36,12 +36,6 @@ async function existingSalt(store: Store, day: string): Promise<string | undefin
 
 function hmac(salt: string, purpose: string, ...parts: string[]): string {
   return createHmac('sha256', salt).update(`${purpose}\u0000${parts.join('\u0000')}`).digest('base64url');
-}
-
-/** An address as today's rate-limit key: never reversible once the day's salt is gone. */
-export async function hashAddress(store: Store, clinicId: string, address: string, atMs = Date.now()): Promise<{ day: string; hash: string }> {
-  const day = dayOf(atMs);
-  return { day, hash: hmac(await dailySalt(store, day), 'address', clinicId, address) };
 }
 
 /** Seconds a person needs at least to read the notice and write a comment. */
