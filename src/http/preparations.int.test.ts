@@ -348,7 +348,13 @@ describe.each(DIALECTS)('preparations on %s', (dialect) => {
     await server.store.db.updateTable('preparation').set({ wb_platelets_k_per_ul: 255 }).where('id', '=', id).execute();
     const unrelated = await lab.patch(url, { notes: 'recount pending' });
     expect(unrelated.statusCode, unrelated.body).toBe(200);
-    expect((await lab.patch(url, { wholeBlood: { plateletsKPerUl: 258 } })).json().field).toBe('wholeBlood.plateletsKPerUl');
+    const wrongFix = await lab.patch(url, { wholeBlood: { plateletsKPerUl: 258 } });
+    expect(wrongFix.json().field).toBe('wholeBlood.plateletsKPerUl');
+    expect(wrongFix.json().detail).toContain('must stay 260');
+    // Bringing the count back to what the kept line says is what the lab screen sends; it is taken.
+    const fixed = await lab.patch(url, { wholeBlood: { plateletsKPerUl: 260 } });
+    expect(fixed.statusCode, fixed.body).toBe(200);
+    expect(fixed.json().wholeBlood).toMatchObject({ plateletsKPerUl: 260, analyserLine: 'PLT 260 WBC 6.0' });
   });
 
   it('lists an episode’s preparations exactly as each reads alone, with the same number of queries for one or many', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_CONTRAINDICATION_SETTINGS, assessContraindications, eligibilityBlockers, resolveContraindicationSettings } from './contraindications.js';
+import { CONTRAINDICATION_SETTING_SOURCES, DEFAULT_CONTRAINDICATION_SETTINGS, assessContraindications, eligibilityBlockers, resolveContraindicationSettings } from './contraindications.js';
 import { cleanAssessment } from './testing/assessment-fixture.js';
 import { expectInputError } from './testing/expect-input-error.js';
 
@@ -19,6 +19,23 @@ describe('contraindication engine', () => {
     expect(platelets).toMatchObject({ severity: 'absolute', field: 'labs.plateletsKPerUl' });
     expect(platelets.reason).toContain('40');
     expect(platelets.source).toContain('Le 2018');
+    expect(platelets.source).toContain('Kaufman 2015');
+  });
+
+  it('pins the checked defaults to their sources, and words the unchecked ones as clinic policy', () => {
+    expect(S).toMatchObject({ plateletsAbsoluteBelowKPerUl: 50, plateletsRelativeBelowKPerUl: 100, antiplateletWashoutDays: 10, anticoagulantWashoutDays: 5, labsMaxAgeDays: 90 });
+    const src = CONTRAINDICATION_SETTING_SOURCES;
+    expect(src.plateletsAbsoluteBelowKPerUl.verified).toBe(true);
+    expect(src.plateletsAbsoluteBelowKPerUl.source).toMatch(/Kaufman 2015.*< 50.*van Veen 2010/);
+    expect(src.anticoagulantWashoutDays.verified).toBe(true);
+    expect(src.anticoagulantWashoutDays.source).toMatch(/Narouze 2018.*warfarin 5 days/);
+    expect(src.antiplateletWashoutDays.verified).toBe(false);
+    expect(src.labsMaxAgeDays.verified).toBe(false);
+    for (const [key, { source, verified }] of Object.entries(src)) {
+      // "Clinic policy" is how an unchecked default says so; a checked one names what it was checked against.
+      if (verified) expect(source, key).not.toMatch(/^Clinic policy/);
+      else expect(source, key).toMatch(/^Clinic policy/);
+    }
   });
 
   it('takes thresholds from the clinic’s settings', () => {

@@ -76,9 +76,10 @@ export const DEFAULT_CONTRAINDICATION_SETTINGS: ContraindicationSettings = {
   nsaidWashoutDays: 3,
   nsaidResumeDaysAfter: 7,
   // No PRP or spine guideline gives one antiplatelet interval: ASRA 2018 leaves aspirin before intermediate-risk
-  // procedures to a shared assessment [V: secondary copy]; prasugrel 7 days, ticagrelor 5 days before surgery
-  // (ACC/AHA UA/NSTEMI guideline, pocket edition) [V: secondary]; one PRP clinic's instructions ask 10 days for aspirin [V as practice].
-  // 10 covers the longest of these; it stays a clinic choice [M], and stopping is the prescriber's decision.
+  // procedures to a shared assessment [V: secondary copy]; prasugrel 7 days and ticagrelor 5 days before surgery
+  // (ACC/AHA UA/NSTEMI guideline, pocket edition) [V: secondary]; one PRP clinic's patient instructions ask
+  // 10 days for aspirin [V as practice]. 10 covers the longest of these but stays a clinic choice [M];
+  // stopping is the prescriber's decision.
   antiplateletWashoutDays: 10,
   // ASRA 2018: warfarin stopped 5 days (normal INR) before intermediate- and high-risk procedures [V: secondary
   // copy of the guideline table]. DOAC intervals are drug- and kidney-specific: agree them with the prescriber.
@@ -86,9 +87,11 @@ export const DEFAULT_CONTRAINDICATION_SETTINGS: ContraindicationSettings = {
   systemicSteroidWashoutDays: 14, // Le 2018: within 2 weeks [V]
   steroidInjectionWashoutDays: 30, // Le 2018: at the site within 1 month [V]
   spineSurgeryWithinDays: 183, // trial exclusion: spine surgery within 6 months [V]
-  // "Critical thrombocytopenia" has no number in Le 2018. 50 × 10³/µL: AABB 2015 transfuses below 50 before an
-  // elective lumbar puncture; van Veen 2010 calls 50–80 before an epidural an individual decision (80 "safe")
-  // [V: abstracts]. Counts from 50 up to the relative threshold (100) remain a relative finding to acknowledge.
+  // "Critical thrombocytopenia" has no number in Le 2018. 50 × 10³/µL: AABB 2015 suggests transfusing below 50
+  // before an elective lumbar puncture; van Veen 2010 calls 50–80 before an epidural an individual decision (80
+  // judged safe) [V: abstracts]. Counts from 50 up to the relative threshold (100) stay a relative finding to
+  // acknowledge. (A 2025 AABB/ICTMG update reportedly lowers the lumbar-puncture figure to 20 [M: not checked];
+  // an epidural needle is not a lumbar puncture, so 50 stays.)
   plateletsAbsoluteBelowKPerUl: 50,
   plateletsRelativeBelowKPerUl: 100, // Le 2018: platelets < 10⁵/µL [V]
   haemoglobinRelativeBelowGPerDl: 10, // Le 2018: Hb < 10 g/dL [V]

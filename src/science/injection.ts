@@ -98,17 +98,18 @@ export function checkInjection(input: InjectionCheckInput): InjectionCheck {
     warnings.push({ field: 'localAnaesthetic.agent', code: 'bupivacaine-mixed', message: 'Bupivacaine mixed into PRP reduced platelet viability in vitro (Dregalla 2021); lidocaine or ropivacaine, or giving it separately, is preferred.' });
   }
   const intradiscal = input.targets.some((t) => t.structure === 'intervertebral-disc');
-  // Discitis is the most feared complication of disc access (Kapoor 2009, Spine J 9:936) [V: abstract]. Whether
-  // prophylaxis prevents it is unproven: Kapoor 2009 found no consensus; Willems 2004 (J Spinal Disord Tech 17:243)
-  // found 0.25 % discitis per patient without antibiotics and did not support routine use [V: abstracts]. Cutibacterium
-  // acnes is the main intradiscal-PRP concern (Prysak 2019, Regen Med) [V: abstract]. So a warning to record the
-  // decision, never a block; the clinic decides whether to give it.
+  // Discitis is the most feared complication of disc access (review, Spine J 2009;9:936, PMID 19643677) [V: abstract].
+  // Whether prophylaxis prevents it is unproven: that review found no consensus; Willems 2004 (J Spinal Disord Tech,
+  // PMID 15167342) found 0.25 % discitis per patient without antibiotics and did not support routine use
+  // [V: abstracts]. Cutibacterium acnes discitis is the main intradiscal-PRP risk (Prysak 2019, Regen Med)
+  // [V: abstract]. So a warning to record the decision, never a block; the clinic decides whether to give it.
   if (intradiscal && !input.antibioticProphylaxis?.given) {
     warnings.push({ field: 'antibioticProphylaxis', code: 'intradiscal-without-prophylaxis', message: 'An intradiscal injection without recorded antibiotic prophylaxis.' });
   }
   // Multisociety consensus with the FDA Safe Use Initiative asks for radiographic guidance for interlaminar and
-  // transforaminal epidural injections (Rathmell 2015, Anesthesiology 122:974) [V: abstract]; disc access is done under
-  // fluoroscopy or CT, and the spine PRP trials cited in domain/preparation.md §5 all used imaging [V].
+  // transforaminal epidural injections (Rathmell 2015, Anesthesiology 122:974) [V: abstract]. The intradiscal PRP trials
+  // injected after (image-guided) discography, and Wu 2016 (facet, fluoroscopy), Singla 2017 (SI, ultrasound) and Bise
+  // 2020 (epidural, CT) used imaging (domain/preparation.md §5) [V]; that every spine PRP study did is not checked [M].
   if (input.imageGuidance === 'none' && input.targets.some((t) => t.structure === 'intervertebral-disc' || t.structure.startsWith('epidural') || t.structure === 'facet-joint')) {
     warnings.push({ field: 'imageGuidance', code: 'spinal-target-without-guidance', message: 'A disc, facet or epidural target without image guidance.' });
   }

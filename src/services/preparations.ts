@@ -355,12 +355,12 @@ function applyAnalyserLines(doc: Doc, explicit: Set<string>): FieldError[] {
 }
 
 /**
- * A count the stored analyser line gives may change only together with the line: a PATCH that
- * changes or clears such a count must send a new line (which must then give that count) or clear
- * the line with `analyserLine: null`, so the record never claims the analyser gave a count it did
- * not. Counts the line does not give were typed and may change alone. A stored line the parser no
- * longer reads is taken to give every count. Records that already disagree are left as they are
- * until one of those counts is changed.
+ * A count the stored analyser line gives may change only to agree with that line, unless the
+ * PATCH sends a new line (which must then agree with the counts beside it) or clears the line
+ * with `analyserLine: null`; so the record never claims the analyser gave a count it did not.
+ * Counts the line does not give were typed and may change alone. A stored line the parser no
+ * longer reads vouches for no value, so no count may change under it. Records that already
+ * disagree are left as they are until one of those counts is changed.
  */
 function staleLineErrors(before: Doc, after: Doc, explicit: Set<string>): FieldError[] {
   const errors: FieldError[] = [];
@@ -370,19 +370,22 @@ function staleLineErrors(before: Doc, after: Doc, explicit: Set<string>): FieldE
     // A line sent in this patch was checked against the counts by applyAnalyserLines; a sample
     // cleared whole (`prp: null`) took its line with it.
     if (typeof line !== 'string' || explicit.has(linePath) || getPath(after, linePath) !== line) continue;
-    let given: readonly (typeof COUNT_KEYS)[number][] = COUNT_KEYS;
+    let given: Partial<Record<(typeof COUNT_KEYS)[number], number>> | undefined;
     try {
-      const parsed = parseAnalyserLine(line, { sample, field: linePath });
-      given = COUNT_KEYS.filter((key) => parsed.counts[key] !== undefined);
+      given = parseAnalyserLine(line, { sample, field: linePath }).counts;
     } catch (error) {
       if (!(error instanceof ScienceInputError)) throw error;
     }
-    for (const key of given) {
+    for (const key of COUNT_KEYS) {
       const path = `${sample}.${key}`;
-      if (canonical(getPath(before, path)) === canonical(getPath(after, path))) continue;
+      const value = getPath(after, path);
+      if (given && (given[key] === undefined || given[key] === value)) continue;
+      if (canonical(getPath(before, path)) === canonical(value)) continue;
       errors.push({
         field: path,
-        message: `${path} is given by the stored analyser line (${linePath}); to change it, send the new ${linePath}, or clear the line with "${linePath}": null so the count is recorded as typed.`,
+        message: given
+          ? `${path} must stay ${given[key]}, as the stored analyser line (${linePath}) says; to change it, send the new ${linePath}, or clear the line with "${linePath}": null so the count is recorded as typed.`
+          : `${path} cannot change while the stored analyser line (${linePath}), which can no longer be read, is kept; send a new ${linePath}, or clear it with "${linePath}": null.`,
       });
     }
   }
