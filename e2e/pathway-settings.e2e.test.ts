@@ -65,7 +65,8 @@ afterAll(async () => {
 describe('pathway settings', () => {
   it('publishes a new version of the procedure consent with a live preview, keeping version 1 in the history', async () => {
     await page.goto('/app/worklist');
-    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Pathway settings' }).click();
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Clinic' }).click();
+    await page.getByRole('main').getByRole('link', { name: 'Pathway settings' }).click();
     await page.getByRole('heading', { level: 1, name: 'Pathway settings' }).waitFor();
     const panel = page.locator('#consent-text-procedure');
     await panel.getByRole('heading', { name: 'Consent to PRP injection for back pain' }).waitFor();

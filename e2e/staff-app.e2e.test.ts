@@ -41,6 +41,13 @@ async function registerViaApi(page: Page, patients: Record<string, string>[]): P
   }, patients);
 }
 
+/** Opens one of the screens gathered on the Clinic page, as a person would: nav → Clinic → the screen. */
+async function openClinicScreen(page: Page, label: string) {
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Clinic' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Clinic' }).waitFor();
+  await page.getByRole('main').getByRole('link', { name: label, exact: true }).click();
+}
+
 describe('staff app', () => {
   let desktop: BrowserContext;
   let page: Page;
@@ -78,7 +85,7 @@ describe('staff app', () => {
     expect(banner).toContain(ADMIN.name);
     expect(banner).toContain('Administrator');
     const nav = await textOf(page.getByRole('navigation', { name: 'Main' }));
-    expect(nav).toBe('Worklist Patients Leads Protocols Outcomes Follow-up Articles Comments Staff Audit Outbox');
+    expect(nav).toBe('Worklist Patients Leads Protocols Outcomes Follow-up Articles Comments Clinic');
   });
 
   it('registers a patient, finds them by search, and shows the "create" event in their history', async () => {
@@ -211,7 +218,7 @@ describe('staff app', () => {
   });
 
   it('shows the admin screens: staff, audit trail with chain check, outbox without SMTP', async () => {
-    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Staff' }).click();
+    await openClinicScreen(page, 'Staff');
     await page.getByRole('button', { name: 'Add account' }).click();
     await page.getByLabel('Name', { exact: true }).fill('Ravi Menon');
     await page.getByLabel('Email').fill('ravi@harbour-spine.test');
@@ -220,7 +227,7 @@ describe('staff app', () => {
     await page.getByRole('main').getByText('Ravi Menon is added as Clinician. An invitation to choose a password is in the outbox.').waitFor();
     await shoot(page, 'staff-desktop.png');
 
-    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Audit' }).click();
+    await openClinicScreen(page, 'Audit trail');
     await page.getByRole('table', { name: 'Audit events' }).waitFor();
     await page.getByRole('button', { name: 'Verify chain' }).click();
     await page.getByText(/The chain is intact: all [\d,]+ events match/).waitFor();
@@ -234,7 +241,7 @@ describe('staff app', () => {
     await page.waitForFunction(() => document.querySelectorAll('table tbody tr').length === 10);
     await shoot(page, 'audit-desktop.png');
 
-    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Outbox' }).click();
+    await openClinicScreen(page, 'Outbox');
     await page.getByText('Email is not being sent yet.').waitFor();
     await page.getByRole('table', { name: 'Outgoing email' }).getByText('ravi@harbour-spine.test').waitFor();
     await shoot(page, 'outbox-desktop.png');
@@ -258,7 +265,11 @@ describe('staff app', () => {
     await ravi.getByLabel('Password').fill('tidal basin orchard 7');
     await ravi.getByRole('button', { name: 'Sign in', exact: true }).click();
     await ravi.waitForURL('**/app/worklist');
-    expect(await textOf(ravi.getByRole('navigation', { name: 'Main' }))).toBe('Worklist Patients Leads Protocols Outcomes Follow-up Articles Comments');
+    expect(await textOf(ravi.getByRole('navigation', { name: 'Main' }))).toBe('Worklist Patients Leads Protocols Outcomes Follow-up Articles Comments Clinic');
+    // A clinician's Clinic page lists the settings they may read, not the administrator's screens.
+    await ravi.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Clinic' }).click();
+    await ravi.getByRole('heading', { level: 1, name: 'Clinic' }).waitFor();
+    expect(await ravi.locator('.clinic-screen-link').allInnerTexts()).toEqual(['Pathway settings', 'Outcome settings']);
     expect(await textOf(ravi.getByRole('banner'))).toContain('Clinician');
     await ravi.goto(`${baseUrl}/app/audit`);
     await ravi.getByRole('heading', { level: 1, name: 'Not available for your role' }).waitFor();

@@ -16,6 +16,7 @@ import { PatientListPage } from './pages/patient-list.js';
 import { PatientNewPage } from './pages/patient-new.js';
 import { ResetPasswordPage } from './pages/reset-password.js';
 import { SetupPage } from './pages/setup.js';
+import { ClinicPage } from './pages/clinic.js';
 import { StaffPage } from './pages/staff.js';
 import { HOME, loginUrlFor, safeNext } from './navigation.js';
 import { useSession } from './session.js';
@@ -94,6 +95,7 @@ export function App() {
         <Route path="/outcomes" element={guard('outcome:read', later(<OutcomesPage />))} />
         <Route path="/follow-up" element={guard('outcome:read', later(<FollowUpWorklistPage />))} />
         <Route path="/outcome-settings" element={guard('outcome:read', later(<OutcomeSettingsPage />))} />
+        <Route path="/clinic" element={<ClinicPage />} />
         <Route path="/staff" element={guard('staff:manage', <StaffPage />)} />
         <Route path="/audit" element={guard('audit:read', <AuditPage />)} />
         <Route path="/outbox" element={guard('outbox:read', <OutboxPage />)} />

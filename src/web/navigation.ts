@@ -1,3 +1,5 @@
+import type { Permission } from './types.js';
+
 /**
  * Where a person lands after signing in when nothing else is asked for: the worklist, for every
  * role. It is the clinic's home screen — each role sees its own sections there (leads to call,
@@ -19,4 +21,21 @@ export function safeNext(next: string | null | undefined): string {
 export function loginUrlFor(here: string): string {
   const target = safeNext(here);
   return target === HOME ? '/login' : `/login?next=${encodeURIComponent(target)}`;
+}
+
+/**
+ * The screens gathered under "Clinic" in the navigation: the clinic's configuration and the
+ * records kept for oversight, each shown to the roles whose permission it needs.
+ */
+export const CLINIC_SCREENS: { to: string; label: string; permission: Permission; description: string }[] = [
+  { to: '/staff', label: 'Staff', permission: 'staff:manage', description: 'Accounts, roles and invitations; unlock or deactivate an account.' },
+  { to: '/pathway-settings', label: 'Pathway settings', permission: 'assessment:read', description: 'Consent texts, wash-outs and blood-count thresholds, the product time limit, instruction texts.' },
+  { to: '/outcome-settings', label: 'Outcome settings', permission: 'outcome:read', description: 'Instruments, the follow-up schedule, reminders, responder rules, licensed questionnaires.' },
+  { to: '/audit', label: 'Audit trail', permission: 'audit:read', description: 'Who read and changed what, with the integrity check of the chain and a CSV export.' },
+  { to: '/outbox', label: 'Outbox', permission: 'outbox:read', description: 'Email waiting, sent and failed: invitations, instructions, survey links.' },
+];
+
+/** Whether `pathname` is the Clinic page or one of the screens gathered under it. */
+export function isClinicPath(pathname: string): boolean {
+  return pathname === '/clinic' || CLINIC_SCREENS.some((s) => pathname === s.to || pathname.startsWith(`${s.to}/`));
 }

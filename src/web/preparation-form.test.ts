@@ -222,4 +222,21 @@ describe('requests', () => {
     expect(patchBody(FULL, edited, undefined)).toEqual({ prp: { plateletsKPerUl: 1300 }, injectedVolumeMl: null, spins: [{ rcf: 100, minutes: 15, temperatureC: 22 }] });
     expect(isDirty(FULL, { ...FULL, fields: { ...FULL.fields, 'wholeBlood.wbcKPerUl': '6,0' } })).toBe(false);
   });
+
+  it('changes a count under a saved analyser line only with a new line or with the line cleared, as the server requires', () => {
+    const saved = values({ ...FULL.fields, 'prp.analyserLine': 'PLT 1280 WBC 1.2' }, FULL.spins);
+    const pasted = readLine('prp', 'PLT 1300 WBC 1.2');
+    if (!pasted.ok) throw new Error(pasted.message);
+    const repasted = applyLine({ ...saved, fields: { ...saved.fields, 'prp.analyserLine': 'PLT 1300 WBC 1.2' } }, 'prp', pasted.result);
+    expect(checkValues(repasted, { protocol: null }).errors).toEqual({});
+    expect(patchBody(saved, repasted, undefined)).toEqual({ prp: { plateletsKPerUl: 1300, analyserLine: 'PLT 1300 WBC 1.2' } });
+
+    const byHand = { ...saved, fields: { ...saved.fields, 'prp.analyserLine': '', 'prp.plateletsKPerUl': '1300' } };
+    expect(checkValues(byHand, { protocol: null }).errors).toEqual({});
+    expect(patchBody(saved, byHand, undefined)).toEqual({ prp: { plateletsKPerUl: 1300, analyserLine: null } });
+
+    // With the line kept, the screen stops the change before it reaches the server.
+    const kept = { ...saved, fields: { ...saved.fields, 'prp.plateletsKPerUl': '1300' } };
+    expect(Object.keys(checkValues(kept, { protocol: null }).errors)).toEqual(['prp.plateletsKPerUl']);
+  });
 });

@@ -43,7 +43,7 @@ export const preparationRoutes: FastifyPluginAsyncTypebox<{ services: Services }
   app.patch('/api/v1/preparations/:id', {
     config: { access: 'preparation:write' },
     schema: {
-      tags: ['preparations'], summary: 'Change a preparation (JSON merge patch: null clears); recomputes and audits the changed fields',
+      tags: ['preparations'], summary: 'Change a preparation (JSON merge patch: null clears); a count the stored analyser line gives changes only with a new line or analyserLine: null; recomputes and audits the changed fields',
       params: IdParams, body: preparationBody('patch'), response: { 200: PreparationSchema },
     },
   }, async (request) => updatePreparation(services, actorOf(request), request.params.id, request.body));

@@ -3,9 +3,11 @@ import { NavLink, Outlet, useLocation } from 'react-router';
 import { useSession } from '../session.js';
 import type { Permission } from '../types.js';
 import { PendingCommentsBadge } from './pending-comments.js';
+import { CLINIC_SCREENS, isClinicPath } from '../navigation.js';
 
-// `permission` undefined: every signed-in role (the worklist is per role).
-const NAV: { to: string; label: string; permission?: Permission; badge?: () => ReactNode }[] = [
+// `permission` undefined: every signed-in role (the worklist is per role). `clinic`: shown when the
+// role may open at least one of the screens gathered on the Clinic page.
+const NAV: { to: string; label: string; permission?: Permission; clinic?: true; badge?: () => ReactNode }[] = [
   { to: '/worklist', label: 'Worklist' },
   { to: '/patients', label: 'Patients', permission: 'patient:read' },
   { to: '/leads', label: 'Leads', permission: 'lead:read' },
@@ -14,10 +16,7 @@ const NAV: { to: string; label: string; permission?: Permission; badge?: () => R
   { to: '/follow-up', label: 'Follow-up', permission: 'outcome:read' },
   { to: '/articles', label: 'Articles', permission: 'article:write' },
   { to: '/comments', label: 'Comments', permission: 'comment:moderate', badge: () => <PendingCommentsBadge /> },
-  { to: '/staff', label: 'Staff', permission: 'staff:manage' },
-  { to: '/audit', label: 'Audit', permission: 'audit:read' },
-  { to: '/outbox', label: 'Outbox', permission: 'outbox:read' },
-  { to: '/pathway-settings', label: 'Pathway settings', permission: 'assessment:read' },
+  { to: '/clinic', label: 'Clinic', clinic: true },
 ];
 
 /** The frame of every signed-in screen: top bar, navigation the role may use, and the page. */
@@ -44,7 +43,7 @@ export function Layout() {
   }, [location.pathname]);
 
   if (!session) return null;
-  const items = NAV.filter((item) => !item.permission || can(item.permission));
+  const items = NAV.filter((item) => item.clinic ? CLINIC_SCREENS.some((s) => can(s.permission)) : !item.permission || can(item.permission));
   return (
     <div className="shell">
       <a className="skip-link" href="#main">Skip to main content</a>
@@ -72,7 +71,7 @@ export function Layout() {
               <ul className="nav-list">
                 {items.map((item) => (
                   <li key={item.to}>
-                    <NavLink to={item.to} className="nav-link">{item.label}{item.badge?.()}</NavLink>
+                    <NavLink to={item.to} className={({ isActive }) => `nav-link${isActive || (item.clinic && isClinicPath(location.pathname)) ? ' active' : ''}`}>{item.label}{item.badge?.()}</NavLink>
                   </li>
                 ))}
               </ul>

@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useState, type FormEvent } from 'react';
-import { useSearchParams } from 'react-router';
+import { useSearchParams, Link } from 'react-router';
 import { announce } from '../announce.js';
 import { api, apiUrl } from '../api.js';
 import { ACTION_LABELS, AuditTable, ENTITY_LABELS } from '../components/audit-table.js';
@@ -69,7 +69,7 @@ export function AuditPage() {
   const filtered = activeFilters > 0;
   return (
     <>
-      <PageHeader title="Audit trail">
+      <PageHeader title="Audit trail" eyebrow={<Link to="/clinic">Clinic</Link>}>
         <a className="button" href={apiUrl('/audit/export.csv', applied)} download>Export CSV</a>
       </PageHeader>
       <VerifyChain />

@@ -1,4 +1,4 @@
-import { useSearchParams } from 'react-router';
+import { useSearchParams, Link } from 'react-router';
 import { api } from '../api.js';
 import { DataTable } from '../components/data-table.js';
 import { SelectField } from '../components/field.js';
@@ -26,7 +26,7 @@ export function OutboxPage() {
 
   return (
     <>
-      <PageHeader title="Outbox">
+      <PageHeader title="Outbox" eyebrow={<Link to="/clinic">Clinic</Link>}>
         <button type="button" className="button" onClick={outbox.reload} disabled={outbox.loading}>Refresh</button>
       </PageHeader>
       {outbox.data && !outbox.data.smtpConfigured && (

@@ -1,3 +1,4 @@
+import { Link } from 'react-router';
 import { useState, type FormEvent } from 'react';
 import { announce } from '../announce.js';
 import { api } from '../api.js';
@@ -38,7 +39,7 @@ export function PathwaySettingsPage() {
   const settings = useLoad((signal) => api.get<PathwaySettingsView>('/pathway-settings', undefined, signal), []);
   return (
     <>
-      <PageHeader title="Pathway settings" />
+      <PageHeader title="Pathway settings" eyebrow={<Link to="/clinic">Clinic</Link>} />
       {!can('clinic:manage') && <p className="page-subtitle">Only an administrator can change these settings; they are shown here for reference.</p>}
       <div className="settings-layout pathway-settings">
         {templates.error && <LoadError problem={templates.error} onRetry={templates.reload} />}

@@ -1,3 +1,4 @@
+import { Link } from 'react-router';
 import { useState, type FormEvent } from 'react';
 import { announce } from '../announce.js';
 import { api } from '../api.js';
@@ -46,7 +47,7 @@ export function StaffPage() {
 
   return (
     <>
-      <PageHeader title="Staff accounts">
+      <PageHeader title="Staff accounts" eyebrow={<Link to="/clinic">Clinic</Link>}>
         {!adding && <button type="button" className="button button-primary" onClick={() => { setMessage(undefined); setAdding(true); }}>Add account</button>}
       </PageHeader>
       {message && <Notice kind={message.kind}>{message.text}</Notice>}
