@@ -80,3 +80,12 @@ export async function textOf(locator: Locator): Promise<string> {
   await locator.first().waitFor();
   return (await locator.first().innerText()).replace(/\s+/g, ' ').trim();
 }
+
+/** A `datetime-local` input value `minutes` from now, in the browser's own zone (what the page reads). */
+export function localInput(page: Page, minutes: number): Promise<string> {
+  return page.evaluate((m) => {
+    const d = new Date(Date.now() + m * 60_000);
+    const pad = (n: number) => String(n).padStart(2, '0');
+    return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+  }, minutes);
+}

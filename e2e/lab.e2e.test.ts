@@ -1,7 +1,7 @@
 import type { APIRequestContext, Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Store } from '../src/store/db.js';
-import { DESKTOP, PHONE, launchBrowser, newContext as openContext, shoot, startServer, textOf, type E2eServer } from './harness.js';
+import { DESKTOP, PHONE, launchBrowser, localInput, newContext as openContext, shoot, startServer, textOf, type E2eServer } from './harness.js';
 
 /**
  * The lab's journey in a real browser against the real server on a fresh SQLite file: a lab
@@ -41,14 +41,6 @@ async function apiPost<T>(request: APIRequestContext, csrf: string, url: string,
   return (await res.json()) as T;
 }
 
-/** A `datetime-local` value `minutes` from now in the page's zone (the browser decides what local means). */
-function localInput(page: Page, minutes: number): Promise<string> {
-  return page.evaluate((m) => {
-    const d = new Date(Date.now() + m * 60_000);
-    const pad = (n: number) => String(n).padStart(2, '0');
-    return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
-  }, minutes);
-}
 
 const preparationCount = async () => Number((await store.db.selectFrom('preparation').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
 

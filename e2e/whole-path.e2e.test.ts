@@ -2,7 +2,7 @@ import type { APIRequestContext, Browser, BrowserContext, Page } from 'playwrigh
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROCEDURE_CONSENT } from '../src/http/testing/pathway.js';
 import { RED_FLAG_CODES, redFlagField } from '../src/science/index.js';
-import { DESKTOP, PHONE, launchBrowser, newContext as openContext, shoot, startServer, textOf, type E2eServer } from './harness.js';
+import { DESKTOP, PHONE, launchBrowser, localInput, newContext as openContext, shoot, startServer, textOf, type E2eServer } from './harness.js';
 
 /**
  * One patient walks the whole path in Chromium, against the real server on a fresh SQLite file:
@@ -55,14 +55,6 @@ async function signIn(context: BrowserContext, who: { email: string; password: s
   return page;
 }
 
-/** A `datetime-local` value `minutes` from now in the page's zone. */
-function localInput(page: Page, minutes: number): Promise<string> {
-  return page.evaluate((m) => {
-    const d = new Date(Date.now() + m * 60_000);
-    const pad = (n: number) => String(n).padStart(2, '0');
-    return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
-  }, minutes);
-}
 
 describe('the whole path, from the public screening to a recorded injection', () => {
   let admin: BrowserContext;
