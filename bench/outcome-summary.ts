@@ -2,9 +2,11 @@
  * How the outcome summary scales: builds the synthetic clinic with its follow-up, answers and
  * injections (clinician, targets) on PostgreSQL, then prints EXPLAIN (ANALYZE, BUFFERS) of the
  * summary's three queries and the end-to-end time of the live summary, without and with each
- * filter (indication, dates, clinician, structure, clinician + structure).
+ * filter (indication, dates, clinician, structure, clinician + structure). Then the rollup: the
+ * time of a rebuild (refreshOutcomeRollup, cells per month × clinician × structure) and the
+ * end-to-end time of each of those summaries answered from the rollup.
  *
- *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/autolog_bench npx tsx bench/outcome-summary.ts [--patients 87000] [--plans plans.txt]
+ *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/autolog_bench npx tsx bench/outcome-summary.ts [--patients 87000] [--plans plans.txt] [--skip-live]
  *
  * ~87,000 synthetic patients give ~100,000 episodes. A database that already holds the synthetic
  * clinic is reused (delete it to rebuild). Run on demand, never in CI.
@@ -17,11 +19,11 @@ import type { Services } from '../src/services/context.js';
 import { DEMO_STAFF, buildSyntheticClinic } from '../src/services/synthetic-clinic.js';
 import { buildSyntheticOutcomes } from '../src/services/synthetic-outcomes.js';
 import { loadOutcomeSettings } from '../src/services/outcome-settings.js';
-import { outcomeSummary, summaryQueries, type SummaryFilters } from '../src/services/outcome-summary.js';
+import { outcomeSummary, refreshOutcomeRollup, summaryQueries, type SummaryFilters } from '../src/services/outcome-summary.js';
 import { openStore } from '../src/store/db.js';
 import { migrateToLatest } from '../src/store/migrate.js';
 
-const { values } = parseArgs({ options: { patients: { type: 'string', default: '87000' }, plans: { type: 'string' }, runs: { type: 'string', default: '5' } } });
+const { values } = parseArgs({ options: { patients: { type: 'string', default: '87000' }, plans: { type: 'string' }, runs: { type: 'string', default: '5' }, 'skip-live': { type: 'boolean', default: false } } });
 const url = process.env.DATABASE_URL;
 if (!url?.startsWith('postgres')) throw new Error('Set DATABASE_URL to a PostgreSQL database: the plans are PostgreSQL plans.');
 const store = openStore(url);
@@ -60,8 +62,10 @@ const cases: [string, SummaryFilters][] = [
 
 const planOut: string[] = [];
 const runs = Number(values.runs);
-console.log(`\n${'cohort'.padEnd(32)} ${'time points'.padStart(12)} ${'instruments'.padStart(12)} ${'responders'.padStart(12)}   live summary (median of ${runs})`);
-for (const [name, filters] of cases) {
+const median = (times: number[]) => [...times].sort((a, b) => a - b)[Math.floor(times.length / 2)]!;
+const liveCases = values['skip-live'] ? [] : cases;
+if (liveCases.length > 0) console.log(`\n${'cohort'.padEnd(32)} ${'time points'.padStart(12)} ${'instruments'.padStart(12)} ${'responders'.padStart(12)}   live summary (median of ${runs})`);
+for (const [name, filters] of liveCases) {
   const q = summaryQueries(clinic.id, asOf, settings.responderRules, filters, false);
   const timings: string[] = [];
   for (const [label, query] of [['time points', q.timePoints], ['instruments', q.instruments], ['responders', q.responders]] as const) {
@@ -76,10 +80,32 @@ for (const [name, filters] of cases) {
     await outcomeSummary(services, actor, filters, { source: 'live' });
     times.push(performance.now() - t0);
   }
-  times.sort((a, b) => a - b);
-  console.log(`${name.padEnd(32)} ${`${timings[0]} ms`.padStart(12)} ${`${timings[1]} ms`.padStart(12)} ${`${timings[2]} ms`.padStart(12)}   ${times[Math.floor(times.length / 2)]!.toFixed(0)} ms`);
+  console.log(`${name.padEnd(32)} ${`${timings[0]} ms`.padStart(12)} ${`${timings[1]} ms`.padStart(12)} ${`${timings[2]} ms`.padStart(12)}   ${median(times).toFixed(0)} ms`);
 }
-if (values.plans) {
+
+// The rollup: a rebuild (all cells: every clinician × structure pair), then summaries read from it.
+const rebuilds: number[] = [];
+for (let i = 0; i < Math.min(runs, 3); i++) {
+  const t0 = performance.now();
+  await refreshOutcomeRollup(store, clinic.id);
+  rebuilds.push(performance.now() - t0);
+}
+console.log(`\nrollup rebuild (refreshOutcomeRollup, median of ${rebuilds.length}): ${median(rebuilds).toFixed(0)} ms, ${await count('outcome_rollup')} cells`);
+
+console.log(`\n${'cohort'.padEnd(32)} rollup summary (median of ${runs})`);
+for (const [name, filters] of cases) {
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    const s = await outcomeSummary(services, actor, filters, { source: 'rollup' });
+    times.push(performance.now() - t0);
+    if (s.source !== 'rollup') throw new Error(`${name}: answered ${s.source}`);
+  }
+  console.log(`${name.padEnd(32)} ${median(times).toFixed(1)} ms`);
+}
+if (planOut.length === 0) {
+  // --skip-live: no plans
+} else if (values.plans) {
   fs.writeFileSync(values.plans, planOut.join('\n'));
   console.log(`\nplans written to ${values.plans}`);
 } else {

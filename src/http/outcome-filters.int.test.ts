@@ -44,6 +44,15 @@ describe.each(DIALECTS)('outcome filters and the injection anchor on %s', (diale
     return { ...p, procedureId: procedure.json().id as string };
   }
 
+  /** A second recorded injection in the same episode (another product), by `staff`. */
+  async function injectAgain(staff: PathwayStaff, p: { episodeId: string; mrn: string; birthDate: string }, targets: Target[]) {
+    const specimen = await preparedSpecimen(staff, p.episodeId);
+    const check = await staff.clinician.post(`/api/v1/episodes/${p.episodeId}/bedside-verifications`, { specimenCode: specimen.code, mrn: p.mrn, birthDate: p.birthDate });
+    expect(check.statusCode, check.body).toBe(201);
+    const procedure = await staff.clinician.post(`/api/v1/episodes/${p.episodeId}/procedures`, { specimenId: specimen.id, imageGuidance: 'fluoroscopy', targets });
+    expect(procedure.statusCode, procedure.body).toBe(201);
+  }
+
   const followUp = async (episodeId: string) => (await admin.get(`/api/v1/episodes/${episodeId}/follow-up`)).json();
   const answer = async (episodeId: string, code: string, instrumentCode: string, answers: Record<string, unknown>) => {
     const tp = (await followUp(episodeId)).timePoints.find((t: { code: string }) => t.code === code);
@@ -102,24 +111,30 @@ describe.each(DIALECTS)('outcome filters and the injection anchor on %s', (diale
     expect(item.instruments).toEqual(['nrs-back', 'nrs-leg', 'peg', 'start-back']);
   });
 
-  it('filters the summary by the injecting clinician and by the structure injected (both: the same injection), always live', async () => {
+  it('filters the summary by the injecting clinician and by the structure injected (both: the same injection), from the rollup exactly as live', async () => {
     const e1 = await injected(a, [DISC]);
     const e2 = await injected(a, [FACET]);
-    const e3 = await injected(b, [DISC, FACET]);
-    for (const [e, base, six] of [[e1, 8, 4], [e2, 6, 6], [e3, 7, 3]] as const) {
+    const e3 = await injected(b, [DISC, FACET]); // two structures: in both structures' cells
+    const e4 = await injected(b, [FACET, { ...FACET, side: 'right' }]); // two targets in one structure: counted once there
+    const e5 = await injected(a, [{ structure: 'sacroiliac-joint', side: 'left', volumeMl: 2 }]);
+    await injectAgain(b, e5, [DISC]); // injections by two clinicians: in both clinicians' cells, (a, disc) not among them
+    for (const [e, base, six] of [[e1, 8, 4], [e2, 6, 6], [e3, 7, 3], [e4, 9, 5], [e5, 5, 1]] as const) {
       await answer(e.episodeId, 'baseline', 'nrs-back', { intensity: base });
       await answer(e.episodeId, '6w', 'nrs-back', { intensity: six });
     }
-    expect(baselineBack(await summary())).toBe(3);
-    expect(baselineBack(await summary({ clinicianId: a.clinicianId }))).toBe(2);
-    expect(baselineBack(await summary({ clinicianId: b.clinicianId }))).toBe(1);
-    expect(baselineBack(await summary({ structure: 'facet-joint' }))).toBe(2);
+    expect(baselineBack(await summary())).toBe(5);
+    expect(baselineBack(await summary({ clinicianId: a.clinicianId }))).toBe(3);
+    expect(baselineBack(await summary({ clinicianId: b.clinicianId }))).toBe(3);
+    expect(baselineBack(await summary({ structure: 'facet-joint' }))).toBe(3);
+    expect(baselineBack(await summary({ structure: 'intervertebral-disc' }))).toBe(3);
     expect(baselineBack(await summary({ clinicianId: a.clinicianId, structure: 'facet-joint' }))).toBe(1);
-    expect(baselineBack(await summary({ clinicianId: b.clinicianId, structure: 'intervertebral-disc' }))).toBe(1);
-    expect((await summary({ structure: 'sacroiliac-joint' })).instruments).toEqual([]);
-    // Clinician A at 6 weeks: 8 → 4 responds, 6 → 6 does not.
+    expect(baselineBack(await summary({ clinicianId: b.clinicianId, structure: 'intervertebral-disc' }))).toBe(2);
+    expect(baselineBack(await summary({ clinicianId: a.clinicianId, structure: 'intervertebral-disc' }))).toBe(1);
+    expect((await summary({ clinicianId: b.clinicianId, structure: 'sacroiliac-joint' })).instruments).toEqual([]);
+    expect((await summary({ structure: 'epidural-caudal' })).instruments).toEqual([]);
+    // Clinician A at 6 weeks: 8 → 4 and 5 → 1 respond, 6 → 6 does not.
     const byA = await summary({ clinicianId: a.clinicianId });
-    expect(byA.responders.find((r: { timePoint: string; instrument: string }) => r.timePoint === '6w' && r.instrument === 'nrs-back')).toMatchObject({ evaluable: 2, responders: 1 });
+    expect(byA.responders.find((r: { timePoint: string; instrument: string }) => r.timePoint === '6w' && r.instrument === 'nrs-back')).toMatchObject({ evaluable: 3, responders: 2 });
     expect(byA.filters).toMatchObject({ clinicianId: a.clinicianId });
 
     // Bad filters answer 400 naming the field; a clinician of another clinic is unknown here.
@@ -130,18 +145,35 @@ describe.each(DIALECTS)('outcome filters and the injection anchor on %s', (diale
     expect(stranger.statusCode).toBe(400);
     expect(stranger.json().field).toBe('clinicianId');
 
-    // The month rollup has no clinician or structure: a filtered cohort is computed live even when asked for the rollup.
+    // The rollup has cells per clinician and structure: every combination read from it equals the live answer.
     const staff = await server.store.db.selectFrom('staff_user').select(['id', 'clinic_id', 'email']).where('email', '=', 'ada@clinic.test').executeTakeFirstOrThrow();
     const actor = { userId: staff.id, clinicId: staff.clinic_id, role: 'admin' as const, timeZone: 'UTC', label: staff.email, ip: '127.0.0.1' };
     expect(await refreshOutcomeRollup(server.store, staff.clinic_id, new Date().toISOString(), { minTimePoints: 0 })).toBe(true);
-    expect((await outcomeSummary(server.services, actor, {}, { source: 'rollup' })).source).toBe('rollup');
-    const filtered = await outcomeSummary(server.services, actor, { structure: 'facet-joint' }, { source: 'rollup' });
-    expect(filtered.source).toBe('live');
-    expect(filtered.instruments.find((r) => r.timePoint === 'baseline' && r.instrument === 'nrs-back')?.completed).toBe(2);
-    const live = await outcomeSummary(server.services, actor, {}, { source: 'live' });
-    const rolled = await outcomeSummary(server.services, actor, {}, { source: 'rollup' });
-    const strip = ({ source: _s, computedAt: _c, ...rest }: typeof live) => rest;
-    expect(JSON.parse(JSON.stringify(strip(rolled)))).toEqual(JSON.parse(JSON.stringify(strip(live))));
+    const strip = ({ source: _s, computedAt: _c, ...rest }: Awaited<ReturnType<typeof outcomeSummary>>) => JSON.parse(JSON.stringify(rest));
+    const thisMonth = `${daysFromToday(0).slice(0, 7)}-01`;
+    let compared = 0;
+    for (const clinicianId of [undefined, a.clinicianId, b.clinicianId]) {
+      for (const structure of [undefined, 'facet-joint', 'intervertebral-disc', 'sacroiliac-joint', 'epidural-caudal']) {
+        for (const range of [{}, { from: thisMonth }]) {
+          const filters = { ...range, ...(clinicianId ? { clinicianId } : {}), ...(structure ? { structure } : {}) };
+          const live = await outcomeSummary(server.services, actor, filters, { source: 'live' });
+          const rolled = await outcomeSummary(server.services, actor, filters, { source: 'rollup' });
+          expect(rolled.source).toBe('rollup');
+          expect(strip(rolled), JSON.stringify(filters)).toEqual(strip(live));
+          if (live.instruments.length > 0) compared++;
+        }
+      }
+    }
+    expect(compared).toBe(2 * 11); // 11 non-empty cohorts (ones with data really compared), in both ranges
+    // Two facet targets in one episode count once in the facet cell; the structures' cells overlap (3 + 3 + 1 > 5).
+    const rolledBack = async (filters: Record<string, string>) => (await outcomeSummary(server.services, actor, filters, { source: 'rollup' }))
+      .instruments.find((r) => r.timePoint === 'baseline' && r.instrument === 'nrs-back')?.completed;
+    expect(await rolledBack({ structure: 'facet-joint' })).toBe(3);
+    expect(await rolledBack({ structure: 'intervertebral-disc' })).toBe(3);
+    expect(await rolledBack({ structure: 'sacroiliac-joint' })).toBe(1);
+    expect(await rolledBack({})).toBe(5);
+    // A range that is not whole months is computed live, filtered or not.
+    expect((await outcomeSummary(server.services, actor, { structure: 'facet-joint', from: `${thisMonth.slice(0, 7)}-02` }, { source: 'rollup' })).source).toBe('live');
   });
 
   it('copies every target into injection_target with the procedure, and the migration backfills the same rows', async () => {
@@ -189,7 +221,7 @@ describe.each(DIALECTS)('outcome filters and the injection anchor on %s', (diale
     const leg = at6w.find((r: { instrument: string }) => r.instrument === 'nrs-leg');
     expect(leg).toMatchObject({ evaluable: 1, responders: 1, rule: 'nrs-leg fell by at least 2 points from baseline' });
     expect(back.rule).toBe('nrs-back fell by at least 50 % from baseline');
-    expect(back.responders).toBe(1); // episode 1 of the earlier test: 8 → 4 is −50 %
+    expect(back.responders).toBe(2); // of the earlier test's episodes by A: 8 → 4 is −50 %, 5 → 1 is −80 %
     expect(s.responderRules.map((r: { instrument: string }) => r.instrument)).toEqual(['nrs-back', 'nrs-leg']);
     expect((await admin.request('PUT', '/api/v1/outcome-settings', { responderRules: null })).json().responderRuleList).toHaveLength(3);
   });

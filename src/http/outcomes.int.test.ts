@@ -379,4 +379,35 @@ describe.each(DIALECTS)('outcomes on %s', (dialect) => {
     expect((await coord.post('/api/v1/instruments', { code: 'odi', questionnaire: odiFile() })).statusCode).toBe(403);
     expect((await coord.get('/api/v1/outcomes/summary')).statusCode).toBe(200);
   });
+
+  it('shades each chart on the patient\'s progress page by the responder rule of its own instrument', async () => {
+    const rules = {
+      'nrs-back': { kind: 'absolute', instrument: 'nrs-back', points: 3, direction: 'decrease' },
+      'nrs-leg': { kind: 'any', rules: [{ kind: 'absolute', instrument: 'nrs-leg', points: 4, direction: 'decrease' }, { kind: 'percent', instrument: 'nrs-leg', percent: 30 }] },
+      odi: { kind: 'absolute', instrument: 'odi', points: 15, direction: 'decrease' },
+    };
+    expect((await admin.request('PUT', '/api/v1/outcome-settings', { responderRules: rules })).statusCode).toBe(200);
+    const email = 'bands@example.test';
+    const { episodeId } = await patientWithEpisode(admin, { email, givenName: 'Bea' });
+    await planProcedure(admin, episodeId, daysFromToday(10));
+    await scheduler.runOnce();
+    const [t] = await linksSentTo(server.store, email);
+    const patient = new TestClient(server.app, '192.0.2.11');
+    await formPost(patient, '/survey', { t: t!, step: 'nrs-back', action: 'next', 'a:intensity': '7' });
+    await formPost(patient, '/survey', { t: t!, step: 'nrs-leg', action: 'next', 'a:intensity': '6' });
+    await formPost(patient, '/survey', { t: t!, step: 'peg', action: 'next', 'a:pain': '6', 'a:enjoyment': '5', 'a:activity': '7' });
+    let last = await formPost(patient, '/survey', { t: t!, step: 'start-back', action: 'next', ...Object.fromEntries(Array.from({ length: 8 }, (_, i) => [`a:q${i + 1}`, 'disagree'])), 'a:q9': 'not-at-all' });
+    // The ODI is asked once the clinic has imported its licensed copy (an earlier test does): 9 sections × 2 = 40 %.
+    const odiAsked = String(last.headers.location).includes('step=odi');
+    if (odiAsked) last = await formPost(patient, '/survey', { t: t!, step: 'odi', action: 'next', ...Object.fromEntries(ODI_SECTIONS.slice(0, 9).map((s) => [`a:${s}`, '2'])) });
+    expect(last.statusCode, last.body).toBe(303);
+    const done = (await patient.get(last.headers.location as string)).body;
+    expect(done).toContain('Thank you, Bea');
+    const captions = [...done.matchAll(/<figcaption[^>]*>([^<]*)<\/figcaption>/g)].map((m) => m[1]);
+    // Each chart by its own instrument's rule (back 3, leg 4, ODI 15 points) — not the first rule for all, nor Ostelo's 2 and 10.
+    expect(captions).toEqual([
+      expect.stringContaining('at least 3 points'), expect.stringContaining('at least 4 points'), ...(odiAsked ? [expect.stringContaining('at least 15 points')] : []),
+    ]);
+    await admin.request('PUT', '/api/v1/outcome-settings', { responderRules: null });
+  });
 });

@@ -225,6 +225,6 @@ export async function patientProgress(store: Store, context: SurveyContext): Pro
     // The patient looking at their own answers is still a read of health data: audited.
     await recordAudit(trx, store.dialect, { clinicId: context.clinicId, ...PATIENT }, { action: 'read', entityType: 'follow_up', entityId: context.timePoint.episode_id, patientId: context.timePoint.patient_id, detail: { progress: true } });
     const next = points.find((p) => p.status === 'open' && p.window_start_on > context.today);
-    return { trajectories: trajectories(points, responses, settings.responderRule), next: next ? { label: next.label, opensOn: next.window_start_on } : null };
+    return { trajectories: trajectories(points, responses, settings.responderRules), next: next ? { label: next.label, opensOn: next.window_start_on } : null };
   });
 }

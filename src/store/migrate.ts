@@ -8,6 +8,8 @@ import * as m0005 from './migrations/0005-pathway.js';
 import * as m0006 from './migrations/0006-throttle.js';
 import * as m0007 from './migrations/0007-bedside-alert-ack.js';
 import * as m0008 from './migrations/0008-outcome-filters.js';
+import * as m0009 from './migrations/0009-rollup-dimensions.js';
+import * as m0010 from './migrations/0010-pathway-indexes.js';
 
 interface DialectAwareMigration {
   up(db: Kysely<unknown>, dialect: Dialect): Promise<void>;
@@ -23,6 +25,8 @@ const MIGRATIONS: Record<string, DialectAwareMigration> = {
   '0006-throttle': m0006,
   '0007-bedside-alert-ack': m0007,
   '0008-outcome-filters': m0008,
+  '0009-rollup-dimensions': m0009,
+  '0010-pathway-indexes': m0010,
 };
 
 class StaticProvider implements MigrationProvider {

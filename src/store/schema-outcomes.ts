@@ -182,10 +182,18 @@ export interface TreatmentFailureTable {
 
 export type RollupKind = 'time-point' | 'instrument' | 'responders';
 
-/** One additive cell of the pre-aggregated summary (columns used depend on `kind`). */
+/**
+ * One additive cell of the pre-aggregated summary (columns used depend on `kind`). Cells of one
+ * (clinician_id, structure) pair add up over months and indications; cells of different pairs
+ * overlap and are never summed together (services/outcome-summary.ts).
+ */
 export interface OutcomeRollupTable {
   clinic_id: string;
   kind: RollupKind;
+  /** staff id of a clinician who performed a recorded injection of the episode; '' = every episode */
+  clinician_id: string;
+  /** a structure injected in the episode (injection target code); '' = every episode */
+  structure: string;
   indication: string;
   /** 'YYYY-MM' of the planned procedure date */
   procedure_month: string;
