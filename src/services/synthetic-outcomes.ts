@@ -11,6 +11,7 @@ import type { BedsideVerificationTable, InjectionProcedureTable, SpecimenTable }
 import { recordAudit } from './audit.js';
 import { inTransaction } from './db-helpers.js';
 import { DEFAULT_INSTRUMENTS } from './outcome-settings.js';
+import { seededRandom } from './synthetic-random.js';
 
 /**
  * Deterministic synthetic follow-up for a synthetic clinic: a planned procedure date for every
@@ -29,17 +30,6 @@ export interface SyntheticOutcomeOptions {
   asOf: string;
 }
 
-/** mulberry32: a tiny seeded PRNG (Tommy Ettinger's public-domain generator). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Structures injected per indication (first = most common), and how often a second target is added. */
 const STRUCTURES_BY_INDICATION: Record<string, readonly InjectionStructure[]> = {
@@ -80,7 +70,7 @@ const EFFECT_BY_INDICATION: Record<string, number> = {
 };
 
 export async function buildSyntheticOutcomes(store: Store, clinicId: string, options: SyntheticOutcomeOptions, onProgress?: (episodes: number) => void): Promise<{ episodes: number; timePoints: number; responses: number; injections: number }> {
-  const random = prng(options.seed * 7919 + 17);
+  const random = seededRandom(options.seed * 7919 + 17);
   const normal = () => Math.sqrt(-2 * Math.log(random() || 1e-12)) * Math.cos(2 * Math.PI * random());
   const clamp = (v: number, lo: number, hi: number) => Math.max(lo, Math.min(hi, Math.round(v)));
   const asOfMs = Date.parse(`${options.asOf}T12:00:00Z`);
@@ -88,7 +78,7 @@ export async function buildSyntheticOutcomes(store: Store, clinicId: string, opt
   const id = () => uuidv7({ msecs: idClock++, random: Uint8Array.from({ length: 16 }, () => Math.floor(random() * 256)) });
   const iso = (date: string) => `${date}T10:00:00.000Z`;
   // The injections draw from their own seeded stream, so the answers are the same as without them.
-  const procedureRandom = prng(options.seed * 104_729 + 3);
+  const procedureRandom = seededRandom(options.seed * 104_729 + 3);
   let procedureClock = asOfMs - 600 * 86_400_000;
   const procedureId = () => uuidv7({ msecs: procedureClock++, random: Uint8Array.from({ length: 16 }, () => Math.floor(procedureRandom() * 256)) });
   const clinicians = await syntheticClinicians(store, clinicId, options.asOf);

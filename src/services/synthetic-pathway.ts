@@ -16,6 +16,7 @@ import type {
 } from '../store/schema-pathway.js';
 import { recordAudit } from './audit.js';
 import { inTransaction, type Trx } from './db-helpers.js';
+import { seededRandom } from './synthetic-random.js';
 
 /**
  * Deterministic synthetic pathway records for a synthetic clinic, so the demo's episode pages,
@@ -84,17 +85,6 @@ export const DEMO_CONSENT_TEXTS = {
   },
 } as const;
 
-/** mulberry32: a tiny seeded PRNG (Tommy Ettinger's public-domain generator). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const DAY_MS = 86_400_000;
 const MINUTE_MS = 60_000;
@@ -257,7 +247,7 @@ async function removeBareInjections(trx: Trx, clinicId: string, rows: { id: stri
 }
 
 export async function buildSyntheticPathway(store: Store, clinicId: string, options: SyntheticPathwayOptions, onProgress?: (episodes: number) => void): Promise<SyntheticPathwayResult> {
-  const r = prng(options.seed * 104_729 + 31);
+  const r = seededRandom(options.seed * 104_729 + 31);
   const asOf = options.asOf;
   const asOfMs = Date.parse(`${asOf}T18:00:00Z`);
   let idClock = asOfMs - 200 * DAY_MS;
