@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { sql } from 'kysely';
 import { Command, InvalidArgumentError } from 'commander';
 import cliProgress from 'cli-progress';
 import { pino } from 'pino';
@@ -191,6 +192,9 @@ program
       // After the outcomes: each injection is given on the date the follow-up schedule is anchored on.
       const pathway = await buildSyntheticPathway(store, result.clinicId, { seed: opts.seed, asOf: opts.asOf });
       process.stdout.write(`Added the pathway: ${pathway.leads} leads, ${pathway.assessments} assessments, ${pathway.decisions} decisions, ${pathway.consents} consents, ${pathway.instructionsSent} instruction emails, ${pathway.procedures} injections, ${pathway.adverseEvents} adverse events.\n`);
+      // A bulk load leaves the planner without statistics (and a server may run without autovacuum):
+      // without them PostgreSQL picked plans up to 100× slower for the worklists (bench/run.ts).
+      await sql`analyze`.execute(store.db);
     } else {
       process.stdout.write(`Using the existing demo data in ${store.describe}.\n`);
     }
