@@ -89,3 +89,39 @@ export function localInput(page: Page, minutes: number): Promise<string> {
     return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
   }, minutes);
 }
+
+const AXE_SCRIPT = path.join(repo, 'node_modules', 'axe-core', 'axe.min.js');
+const WCAG_21_AA = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+
+/** One rule that cannot apply to one element, and why (the reason is required, and read by reviewers). */
+export interface AxeException { rule: string; selector: string; why: string }
+
+/**
+ * Runs axe-core on the page as it is now against WCAG 2.1 A and AA, and throws with a readable
+ * list of the violations (rule, impact, the elements, the help text). The script is evaluated
+ * through the DevTools protocol, so the pages' strict Content-Security-Policy does not block it.
+ */
+export async function expectAccessible(page: Page, options: { label?: string; exceptions?: AxeException[] } = {}): Promise<void> {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(fs.readFileSync(AXE_SCRIPT, 'utf8'));
+  const exceptions = (options.exceptions ?? []).map(({ rule, selector }) => ({ rule, selector }));
+  const violations = await page.evaluate(async ({ tags, exceptions }) => {
+    type Node = { target: unknown[]; element?: Element; failureSummary?: string };
+    type Result = { id: string; impact: string | null; help: string; helpUrl: string; nodes: Node[] };
+    const axe = (window as unknown as { axe: { run(context: Document, options: object): Promise<{ violations: Result[] }> } }).axe;
+    const { violations } = await axe.run(document, { runOnly: { type: 'tag', values: tags }, elementRef: true, resultTypes: ['violations'] });
+    return violations.map((v) => ({
+      id: v.id, impact: v.impact, help: v.help, helpUrl: v.helpUrl,
+      nodes: v.nodes
+        .filter((n) => !exceptions.some((e) => e.rule === v.id && n.element?.matches(e.selector)))
+        .map((n) => ({ target: n.target.map(String).join(' '), summary: (n.failureSummary ?? '').replace(/\s+/g, ' ').trim() })),
+    })).filter((v) => v.nodes.length > 0);
+  }, { tags: WCAG_21_AA, exceptions });
+  if (violations.length === 0) return;
+  const where = options.label ?? page.url();
+  const lines = violations.flatMap((v) => [
+    `- ${v.id} (${v.impact ?? 'unknown impact'}): ${v.help} — ${v.helpUrl}`,
+    ...v.nodes.slice(0, 8).map((n) => `    ${n.target}: ${n.summary}`),
+    ...(v.nodes.length > 8 ? [`    … and ${v.nodes.length - 8} more`] : []),
+  ]);
+  throw new Error(`${violations.length} accessibility violation(s) on ${where}:\n${lines.join('\n')}`);
+}

@@ -36,6 +36,7 @@ legend .num{display:block;font-size:1rem;font-weight:400;color:#4b4b50}
 .summary ul{margin:0;padding-left:1.25rem}
 .summary a{color:#b3261e;font-weight:700}
 .scale{display:grid;grid-template-columns:repeat(6,1fr);gap:.375rem;margin:.5rem 0}
+@media (max-width:21.99rem){.scale{grid-template-columns:repeat(4,1fr)}}
 @media (min-width:34rem){.scale{grid-template-columns:repeat(11,1fr)}}
 .tile{position:relative;display:block}
 .tile input{position:absolute;inset:0;width:100%;height:100%;margin:0;opacity:0;cursor:pointer}

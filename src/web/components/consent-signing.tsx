@@ -210,7 +210,8 @@ function SignConsent({ episodeId, kind, onDone }: { episodeId: string; kind: Con
   return (
     <form onSubmit={submit} noValidate className="form consent-form" aria-label={text.form}>
       <ErrorSummary errors={errors} fieldId={fieldId} title="The consent was not signed" />
-      <article className="consent-text" aria-labelledby={fieldId('text-title')}>
+      {/* Scrolls when long: focusable, so a keyboard can scroll it (WCAG 2.1.1). */}
+      <article className="consent-text" aria-labelledby={fieldId('text-title')} tabIndex={0}>
         <h3 id={fieldId('text-title')}>{template.title} <span className="muted small">(version {template.version})</span></h3>
         {/* Rendered from Markdown and sanitised by the server (sanitize-html, the article policy). */}
         <div dangerouslySetInnerHTML={{ __html: template.bodyHtml }} />

@@ -91,7 +91,8 @@ function ConsentTextPanel({ kind, title, intro, versions, onPublished }: { kind:
           ? (
             <>
               <p className="small muted">Current: version {current.version}{current.createdBy ? `, by ${current.createdBy.displayName}` : ''}, {formatInstant(current.createdAt)}.</p>
-              <article className="consent-text" aria-label={`${title}, version ${current.version}`}>
+              {/* Scrolls when long: focusable, so a keyboard can scroll it (WCAG 2.1.1). */}
+              <article className="consent-text" aria-label={`${title}, version ${current.version}`} tabIndex={0}>
                 <h3>{current.title}</h3>
                 {/* Rendered from Markdown and sanitised by the server (the article policy). */}
                 <div dangerouslySetInnerHTML={{ __html: current.bodyHtml }} />
