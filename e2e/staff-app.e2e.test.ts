@@ -45,6 +45,7 @@ async function registerViaApi(page: Page, patients: Record<string, string>[]): P
 async function openClinicScreen(page: Page, label: string) {
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Clinic' }).click();
   await page.getByRole('heading', { level: 1, name: 'Clinic' }).waitFor();
+  if (label === 'Staff') await shoot(page, 'clinic-admin-desktop.png');
   await page.getByRole('main').getByRole('link', { name: label, exact: true }).click();
 }
 
@@ -270,6 +271,7 @@ describe('staff app', () => {
     await ravi.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Clinic' }).click();
     await ravi.getByRole('heading', { level: 1, name: 'Clinic' }).waitFor();
     expect(await ravi.locator('.clinic-screen-link').allInnerTexts()).toEqual(['Pathway settings', 'Outcome settings']);
+    await shoot(ravi, 'clinic-clinician-desktop.png');
     expect(await textOf(ravi.getByRole('banner'))).toContain('Clinician');
     await ravi.goto(`${baseUrl}/app/audit`);
     await ravi.getByRole('heading', { level: 1, name: 'Not available for your role' }).waitFor();
