@@ -1,4 +1,4 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Page, Response } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FollowUpScheduler } from '../src/jobs/follow-up-scheduler.js';
 import { TestClient, setUpClinic } from '../src/http/testing/test-server.js';
@@ -76,8 +76,20 @@ describe('patient survey on a phone', () => {
     page.on('request', (r) => { if (r.resourceType() === 'script') scripts.push(r.url()); });
 
     // Baseline: back pain 8, leg pain 5, PEG, STarT Back.
-    await page.goto(await latestLink(email));
+    const firstLoad: Response[] = [];
+    const record = (r: Response) => void firstLoad.push(r);
+    page.on('response', record);
+    await page.goto(await latestLink(email), { waitUntil: 'load' });
+    page.off('response', record);
     expect(await heading(page)).toBe('Back pain');
+    // What a patient's phone downloads for the first question: compressed bodies plus headers.
+    let transferred = 0;
+    for (const r of firstLoad) {
+      const sizes = await r.request().sizes();
+      transferred += sizes.responseBodySize + sizes.responseHeadersSize;
+    }
+    console.log(`survey page, first question: ${firstLoad.length} responses, ${transferred} bytes on the wire`);
+    expect(transferred).toBeLessThan(20 * 1024);
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
     await next(page); // nothing chosen: the page says which question needs an answer
     expect(await page.getByRole('alert').innerText()).toContain('Please answer question 1.');
