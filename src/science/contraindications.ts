@@ -113,9 +113,11 @@ export type FindingCode = (typeof FINDING_CODES)[number];
 // Pregnancy: an exclusion in spine PRP trials (BioMed Res Int 2022, Table 1) [V]; no PRP source found calls it
 // absolute (Le 2018 does not list it). Absolute here by Autolog policy: an elective procedure with no safety data in
 // pregnancy, usually done under X-ray.
-const ABSOLUTE_BY_DEFAULT = new Set<FindingCode>(['active-systemic-infection', 'infection-near-site', 'bleeding-disorder', 'haemodynamic-instability', 'critical-thrombocytopenia', 'pregnancy']);
+const ABSOLUTE_DEFAULT_CODES = ['active-systemic-infection', 'infection-near-site', 'bleeding-disorder', 'haemodynamic-instability', 'critical-thrombocytopenia', 'pregnancy'] as const;
+const ABSOLUTE_BY_DEFAULT = new Set<FindingCode>(ABSOLUTE_DEFAULT_CODES);
+export type EscalatableCode = Exclude<FindingCode, (typeof ABSOLUTE_DEFAULT_CODES)[number]>;
 /** The relative findings a clinic may escalate to absolute. No setting relaxes an absolute one: only a clinician, per patient, with a reason. */
-export const ESCALATABLE_CODES = FINDING_CODES.filter((c) => !ABSOLUTE_BY_DEFAULT.has(c));
+export const ESCALATABLE_CODES = FINDING_CODES.filter((c): c is EscalatableCode => !ABSOLUTE_BY_DEFAULT.has(c));
 
 export type FindingSeverity = 'absolute' | 'relative';
 

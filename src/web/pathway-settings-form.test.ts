@@ -26,6 +26,16 @@ describe('pathway settings form', () => {
     expect(settingsBody(draftOf(current), current)).toEqual({ body: {} });
   });
 
+  it('sends the findings treated as absolute in the engine\'s order, and none as null', () => {
+    const current = view({ escalateToAbsolute: ['anticoagulant'] });
+    expect(settingsBody({ ...draftOf(current), escalateToAbsolute: ['tobacco', 'anticoagulant', 'cancer'] }, current))
+      .toEqual({ body: { escalateToAbsolute: ['anticoagulant', 'cancer', 'tobacco'] } });
+    expect(settingsBody({ ...draftOf(current), escalateToAbsolute: [] }, current)).toEqual({ body: { escalateToAbsolute: null } });
+    // Ticked in another order, the same choice is no change.
+    const two = view({ escalateToAbsolute: ['cancer', 'anticoagulant'] });
+    expect(settingsBody({ ...draftOf(two), escalateToAbsolute: ['anticoagulant', 'cancer'] }, two)).toEqual({ body: {} });
+  });
+
   it('treats an emptied number as the default', () => {
     const current = view({ productAgeLimitHours: 3 });
     expect(settingsBody({ ...draftOf(current), productAgeLimitHours: '' }, current)).toEqual({ body: { productAgeLimitHours: null } });

@@ -1,3 +1,4 @@
+import { ESCALATABLE_CODES, type EscalatableCode } from '../science/contraindications.js';
 import type { FormErrors } from './forms.js';
 import type { PathwaySettingsView } from './pathway-types.js';
 
@@ -39,7 +40,28 @@ export const SETTING_FIELDS: readonly SettingField[] = [
 
 export const INSTRUCTION_TEXT_MAX = 1000;
 
-export type SettingsDraft = Record<NumericSetting, string> & { instructionsBeforeText: string; instructionsAfterText: string };
+/** The relative findings a clinic may treat as absolute, in the words of the settings page. */
+export const ESCALATION_LABELS: Record<EscalatableCode, string> = {
+  thrombocytopenia: 'Low platelet count (below the warning threshold)',
+  anaemia: 'Anaemia (haemoglobin below the warning threshold)',
+  'labs-missing': 'No blood counts recorded',
+  'labs-old': 'Blood counts older than allowed',
+  nsaid: 'NSAID inside its wash-out',
+  antiplatelet: 'Antiplatelet inside its wash-out',
+  anticoagulant: 'Anticoagulant inside its wash-out',
+  'systemic-steroid': 'Systemic steroid inside its wash-out',
+  'steroid-injection': 'Steroid injection at the site inside its wash-out',
+  'recent-fever-or-illness': 'Recent fever or illness',
+  cancer: 'Cancer (history or active)',
+  tobacco: 'Tobacco use',
+  breastfeeding: 'Breastfeeding',
+  'contrast-allergy': 'Contrast allergy',
+  'recent-spine-surgery': 'Recent spine surgery',
+  'inflammatory-arthritis': 'Inflammatory arthritis',
+  'disc-extrusion': 'Disc extrusion or sequestration',
+};
+
+export type SettingsDraft = Record<NumericSetting, string> & { instructionsBeforeText: string; instructionsAfterText: string; escalateToAbsolute: EscalatableCode[] };
 
 const settingsOf = (view: PathwaySettingsView) => view.settings as unknown as Record<string, unknown>;
 const defaultsOf = (view: PathwaySettingsView) => view.defaults as unknown as Record<string, unknown>;
@@ -48,7 +70,12 @@ const defaultsOf = (view: PathwaySettingsView) => view.defaults as unknown as Re
 export function draftOf(view: PathwaySettingsView): SettingsDraft {
   const s = settingsOf(view);
   const numbers = Object.fromEntries(SETTING_FIELDS.map((f) => [f.key, String(s[f.key] ?? '')])) as Record<NumericSetting, string>;
-  return { ...numbers, instructionsBeforeText: view.settings.instructionsBeforeText ?? '', instructionsAfterText: view.settings.instructionsAfterText ?? '' };
+  return {
+    ...numbers,
+    instructionsBeforeText: view.settings.instructionsBeforeText ?? '',
+    instructionsAfterText: view.settings.instructionsAfterText ?? '',
+    escalateToAbsolute: [...(view.settings.escalateToAbsolute as EscalatableCode[])],
+  };
 }
 
 export function defaultOf(view: PathwaySettingsView, key: NumericSetting): number {
@@ -66,9 +93,9 @@ export function parseSettingNumber(text: string): number | undefined {
  * The PUT body: only what changed. A value equal to Autolog's default is sent as null, so the
  * clinic follows the default (and any better default later) rather than a copy of it.
  */
-export function settingsBody(draft: SettingsDraft, view: PathwaySettingsView): { body: Record<string, number | string | null> } | { errors: FormErrors } {
+export function settingsBody(draft: SettingsDraft, view: PathwaySettingsView): { body: Record<string, number | string | string[] | null> } | { errors: FormErrors } {
   const s = settingsOf(view);
-  const body: Record<string, number | string | null> = {};
+  const body: Record<string, number | string | string[] | null> = {};
   const fields: Record<string, string> = {};
   for (const f of SETTING_FIELDS) {
     const text = draft[f.key];
@@ -88,6 +115,10 @@ export function settingsBody(draft: SettingsDraft, view: PathwaySettingsView): {
     const text = draft[key].trim();
     if (text !== (view.settings[key] ?? '')) body[key] = text === '' ? null : text;
   }
+  // In the engine's order, so the same choice is never sent as a change; none = Autolog's default.
+  const escalate = ESCALATABLE_CODES.filter((c) => draft.escalateToAbsolute.includes(c));
+  const stored = ESCALATABLE_CODES.filter((c) => (view.settings.escalateToAbsolute as string[]).includes(c));
+  if (escalate.join() !== stored.join()) body.escalateToAbsolute = escalate.length === 0 ? null : escalate;
   return { body };
 }
 

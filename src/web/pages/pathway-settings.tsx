@@ -12,9 +12,10 @@ import { formatInstant } from '../format.js';
 import { NO_ERRORS, formErrorsOf, problemOf, type FieldInfo, type FormErrors } from '../forms.js';
 import { useLoad, useTitle } from '../hooks.js';
 import {
-  INSTRUCTION_TEXT_MAX, SETTING_FIELDS, defaultOf, draftOf, labelled, parseSettingNumber, settingsBody, type SettingField, type SettingsDraft,
+  ESCALATION_LABELS, INSTRUCTION_TEXT_MAX, SETTING_FIELDS, defaultOf, draftOf, labelled, parseSettingNumber, settingsBody, type SettingField, type SettingsDraft,
 } from '../pathway-settings-form.js';
 import type { PathwaySettingsView, TemplateView } from '../pathway-types.js';
+import { ESCALATABLE_CODES } from '../../science/contraindications.js';
 import { useSession } from '../session.js';
 import '../education.css';
 import '../pathway.css';
@@ -174,6 +175,7 @@ const SETTINGS_FIELDS: Record<string, FieldInfo> = {
   ...Object.fromEntries(SETTING_FIELDS.map((f) => [f.key, { label: f.label }])),
   instructionsBeforeText: { label: 'Before the procedure' },
   instructionsAfterText: { label: 'After the procedure' },
+  escalateToAbsolute: { label: 'Treated as absolute' },
 };
 const unitText = (value: number, unit: string) => (unit === 'days' || unit === 'hours' ? `${value} ${value === 1 ? unit.slice(0, -1) : unit}` : `${value} ${unit}`);
 
@@ -184,7 +186,7 @@ function SettingsForm({ view, onSaved }: { view: PathwaySettingsView; onSaved: (
   const [errors, setErrors] = useState<FormErrors>(NO_ERRORS);
   const [saved, setSaved] = useState<string | undefined>(undefined);
   const [busy, setBusy] = useState(false);
-  const set = (key: keyof SettingsDraft, value: string) => setDraft((d) => ({ ...d, [key]: value }));
+  const set = (key: Exclude<keyof SettingsDraft, 'escalateToAbsolute'>, value: string) => setDraft((d) => ({ ...d, [key]: value }));
 
   async function submit(event: FormEvent) {
     event.preventDefault();
@@ -225,6 +227,26 @@ function SettingsForm({ view, onSaved }: { view: PathwaySettingsView; onSaved: (
         <section className="panel panel-padded" aria-labelledby="thresholds-title">
           <h2 id="thresholds-title" className="panel-title">Contraindications: blood count thresholds</h2>
           <div className="setting-rows">{SETTING_FIELDS.filter((f) => f.group === 'threshold').map(row)}</div>
+        </section>
+        <section className="panel panel-padded" aria-labelledby="escalate-title">
+          <h2 id="escalate-title" className="panel-title">Contraindications: treated as absolute</h2>
+          <p className="small muted">
+            Ticked findings block the eligible decision, as the absolute ones do, unless a clinician overrides them for one patient with a
+            written reason. Unticked, they are warnings the clinician must acknowledge. No setting can relax an absolute contraindication.
+          </p>
+          <fieldset className="fieldset-plain" id={fieldId('escalateToAbsolute')} tabIndex={-1}>
+            <legend className="visually-hidden">Relative findings treated as absolute</legend>
+            <div className="choice-list">
+            {ESCALATABLE_CODES.map((code) => (
+              <label key={code} className="choice">
+                <input type="checkbox" checked={draft.escalateToAbsolute.includes(code)}
+                  onChange={(e) => setDraft((d) => ({ ...d, escalateToAbsolute: e.target.checked ? [...d.escalateToAbsolute, code] : d.escalateToAbsolute.filter((c) => c !== code) }))} />
+                {' '}{ESCALATION_LABELS[code]}
+              </label>
+            ))}
+            </div>
+          </fieldset>
+          {errors.fields.escalateToAbsolute && <p className="field-error">{errors.fields.escalateToAbsolute}</p>}
         </section>
         <section className="panel panel-padded" aria-labelledby="product-title">
           <h2 id="product-title" className="panel-title">Product time limit</h2>
