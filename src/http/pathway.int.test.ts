@@ -159,6 +159,11 @@ describe.each(DIALECTS)('clinical pathway on %s', (dialect) => {
     expect((await audit('injection_procedure')).some((e) => e.action === 'create' && e.patientId === patientId && e.detail?.custody === 'injected')).toBe(true);
     expect((await audit('lead')).some((e) => e.action === 'create' && e.entityId === lead.id)).toBe(true);
     expect((await audit('instruction_send')).filter((e) => e.patientId === patientId).map((e) => e.detail?.reason)).toEqual(['date-changed', 'initial']);
+
+    // 10. The procedure consent can no longer be withdrawn once the injection is done under it.
+    const late = await staff.coordinator.post(`/api/v1/consents/${consent.json().id}/withdraw`, { reason: 'Patient asked after the procedure.' });
+    expect(late.statusCode).toBe(409);
+    expect((await staff.coordinator.get(`/api/v1/consents/${consent.json().id}`)).json().status).toBe('signed');
   });
 
   it('blocks "eligible" over an absolute contraindication unless overridden with a reason, and asks for every relative one to be acknowledged', async () => {

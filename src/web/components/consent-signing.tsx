@@ -33,8 +33,8 @@ const idsOf = (kind: ConsentKind) => (f: string) => (kind === 'procedure' ? `con
 
 /**
  * The episode's consents of one kind (each printable), and signing the clinic's current text of
- * that kind on a tablet: the procedure consent, or the optional research registry consent, which
- * can also be withdrawn with a reason.
+ * that kind on a tablet: the procedure consent, or the optional research registry consent. Either
+ * can be withdrawn with a reason (the procedure consent only before the injection).
  */
 export function ConsentPanel({ episodeId, kind = 'procedure', onChanged }: { episodeId: string; kind?: ConsentKind; onChanged: () => void }) {
   const { can } = useSession();
@@ -72,7 +72,7 @@ export function ConsentPanel({ episodeId, kind = 'procedure', onChanged }: { epi
                     Withdrawn {formatInstant(c.withdrawnAt)}{c.withdrawnBy ? ` (recorded by ${c.withdrawnBy.displayName})` : ''}: {c.withdrawalReason}
                   </p>
                 )}
-                {kind === 'registry' && c.status === 'signed' && can('consent:write') && withdrawing !== c.id && (
+                {c.status === 'signed' && can('consent:write') && withdrawing !== c.id && (
                   <div><button type="button" className="button button-small button-quiet" onClick={() => setWithdrawing(c.id)}>Withdraw…</button></div>
                 )}
                 {withdrawing === c.id && <WithdrawConsent consent={c} onDone={(done) => { setWithdrawing(undefined); if (done) changed(); }} />}
@@ -90,6 +90,12 @@ export function ConsentPanel({ episodeId, kind = 'procedure', onChanged }: { epi
 const WITHDRAW_FIELDS: Record<string, FieldInfo> = { reason: { label: 'Reason' } };
 
 /** Records that the patient withdrew a consent: why, or at whose request. The signed copy is kept. */
+// What a withdrawal changes, said where it is recorded.
+const WITHDRAWAL_EFFECT: Record<ConsentKind, string> = {
+  procedure: 'The signed copy is kept; no blood is drawn and no injection recorded for this episode until the patient signs again. Not possible once the injection is done.',
+  registry: 'The signed copy is kept; from now on the patient’s data stays out of research exports.',
+};
+
 function WithdrawConsent({ consent, onDone }: { consent: ConsentView; onDone: (withdrawn: boolean) => void }) {
   const [reason, setReason] = useState('');
   const [errors, setErrors] = useState<FormErrors>(NO_ERRORS);
@@ -118,7 +124,7 @@ function WithdrawConsent({ consent, onDone }: { consent: ConsentView; onDone: (w
     <form onSubmit={submit} noValidate className="form consent-withdraw" aria-label="Withdraw the consent">
       <ErrorSummary errors={errors} fieldId={fieldId} title="The withdrawal was not recorded" />
       <TextAreaField id={fieldId('reason')} label="Reason" rows={2} maxLength={1000} value={reason} onChange={(e) => setReason(e.target.value)} error={errors.fields.reason}
-        hint="The patient’s words, or at whose request. The signed copy is kept; from now on the patient’s data stays out of research exports." />
+        hint={`The patient’s words, or at whose request. ${WITHDRAWAL_EFFECT[consent.kind]}`} />
       <div className="form-actions">
         <button type="submit" className="button button-danger" disabled={busy}>{busy ? 'Recording…' : 'Record the withdrawal'}</button>
         <button type="button" className="button button-quiet" onClick={() => onDone(false)}>Cancel</button>
