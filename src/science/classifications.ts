@@ -106,9 +106,12 @@ export interface PlraClassification {
   missing: string[];
 }
 
-// PLRA leukocyte and red-cell cut-off: "+" above 1 %, "−" below (Mautner 2015, PM&R 7(4S):S53).
-// [M] unverified: what the 1 % is a percentage of. Autolog reads L as white cells among all cells
-// counted in the PRP and R as the PRP haematocrit; a value of exactly 1 % is "−".
+// PLRA leukocyte and red-cell cut-off: "+" above 1 %, "−" below (Mautner 2015, PM&R 7(4 Suppl):S53–S59).
+// The PubMed abstract confirms the parts (platelet count, white cells, red cells, activation, volume) but
+// not the cut-off. [M] unverified: what the 1 % is a percentage of. One review table (Frontiers Vet Sci
+// 2021;8:641818, Table 1) reads L as neutrophils among white cells and R as red cells in the PRP; Autolog
+// reads L as white cells among all cells counted in the PRP and R as the PRP haematocrit (the paper itself
+// was not reachable). A value of exactly 1 % is "−".
 export const PLRA_CUTOFF_PCT = 1;
 
 /**
@@ -176,8 +179,10 @@ export interface DepaClassification {
 }
 
 /**
- * DEPA dose bands in 10⁹ platelets: A > 5, B 3–5, C 1–3, D < 1 (Magalon 2016, BMJ Open Sport Exerc Med).
- * [M] unverified: only the A threshold was checked (against the abstract); B–D from preparation.md.
+ * DEPA dose bands in 10⁹ platelets: A > 5, B 3–5, C 1–3, D < 1 (Magalon 2016, BMJ Open Sport Exerc Med
+ * 2:e000060). Abstract (PMC5117023): doses of 20 published preparations spanned 0.21–5.43 × 10⁹ and only
+ * the Magellan (the top dose) scored A, which fits A > 5 but does not print it. [M] unverified: the
+ * numbers 5, 3 and 1 are from preparation.md; the paper's table was not reachable.
  * Boundaries: exactly 5 is B, exactly 3 is B, exactly 1 is C.
  */
 export function depaDoseLetter(plateletDoseBillion: number): DepaLetter {
@@ -186,8 +191,10 @@ export function depaDoseLetter(plateletDoseBillion: number): DepaLetter {
 
 /**
  * DEPA efficiency (recovery) and purity bands in %: A > 90, B 70–90, C 30–70, D < 30
- * (Magalon 2016, BMJ Open Sport Exerc Med). [M] unverified: A checked against the abstract; B–D
- * from preparation.md. Boundaries: exactly 90 is B, 70 is B, 30 is C.
+ * (Magalon 2016, BMJ Open Sport Exerc Med 2:e000060). A is confirmed by the abstract (PMC5117023):
+ * purity A means platelets over 90 % of platelets + red + white cells, and no device recovered over
+ * 90 % of the drawn platelets (so none scored efficiency A). [M] unverified: B–D (70 and 30) are from
+ * preparation.md. Boundaries: exactly 90 is B, 70 is B, 30 is C.
  */
 export function depaPercentLetter(percent: number): DepaLetter {
   return percent > 90 ? 'A' : percent >= 70 ? 'B' : percent >= 30 ? 'C' : 'D';
@@ -233,7 +240,8 @@ export function classifyDepa(input: PreparationInput): DepaClassification {
 
 // ---------------------------------------------------------------------------------------------
 // MARSPILL — Lana 2017, Regen Med 12(5):565. [M] unverified: every field below comes from
-// preparation.md and could not be checked against the paper.
+// preparation.md. Searches by title, authors and terms (Nov 2026) found neither the paper, its abstract
+// nor a review table that lists its fields, so nothing here is confirmed.
 
 export type MarspillFold = 'PL2-3' | 'PL4-6' | 'PL6-8' | 'PL8-10';
 
@@ -257,9 +265,10 @@ export interface MarspillClassification {
 }
 
 /**
- * MARSPILL platelet-fold bands as printed: 2–3×, 4–6×, 6–8×, 8–10× (Lana 2017, Regen Med). [M]
- * unverified. The printed bands overlap and leave gaps, so Autolog uses [2, 4), [4, 6), [6, 8),
- * [8, 10]; a fold below 2 or above 10 has no band (null, with a note).
+ * MARSPILL platelet-fold bands as given in preparation.md: 2–3×, 4–6×, 6–8×, 8–10× (Lana 2017, Regen
+ * Med). [M] unverified: no copy of the paper was found to check them. The bands overlap and leave
+ * gaps, so Autolog uses [2, 4), [4, 6), [6, 8), [8, 10]; a fold below 2 or above 10 has no band (null,
+ * with a note).
  */
 export function marspillFoldBand(concentrationFactor: number): MarspillFold | null {
   if (concentrationFactor < 2 || concentrationFactor > 10) return null;

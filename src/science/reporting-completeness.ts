@@ -1,11 +1,13 @@
 /**
  * How completely a PRP treatment is documented, item by item, against what the MIBO reporting
- * checklist asks of PRP studies (Murray 2017, JBJS Am 99:809). Published studies report only
- * ~43–59 % of the items (Stone; DeClercq); Autolog shows the technician what is still missing.
+ * checklist asks of PRP studies (Murray 2017, JBJS Am 99(10):809–819, Delphi consensus). Published
+ * studies report only ~43–59 % of the items (Stone; DeClercq; e.g. Stone's review of knee-OA RCTs:
+ * 53.1 ± 10.4 % on a 44-point split of the items); Autolog shows the technician what is still missing.
  *
  * The items below are Autolog's own wording of what a PRP record must capture, derived from the
- * MIBO PRP checklist (23 items in 12 categories, per Stone, OJSM); they are not the checklist
- * text, and one MIBO item can map to several of ours (e.g. counts in blood and in PRP).
+ * MIBO PRP checklist (23 items in 12 categories: confirmed by the abstract of Stone et al.'s
+ * systematic review; its journal, given elsewhere as OJSM, was not checked); they are not the
+ * checklist text, and one MIBO item can map to several of ours (e.g. counts in blood and in PRP).
  */
 import type { PreparationRecord } from './preparation-types.js';
 
