@@ -1,13 +1,13 @@
 import path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FollowUpScheduler } from '../src/jobs/follow-up-scheduler.js';
 import { publishedArticle } from '../src/http/testing/education.js';
 import { daysFromToday, linksSentTo, planProcedure, quietLog } from '../src/http/testing/follow-up-fixtures.js';
 import { CLINICIAN_PASSWORD, COORDINATOR_PASSWORD, LAB_PASSWORD, assessmentBody, patientAndEpisode, preparedSpecimen, readyForTreatment, type PathwayStaff } from '../src/http/testing/pathway.js';
-import { ADMIN_PASSWORD, TestClient, setUpClinic } from '../src/http/testing/test-server.js';
+import { ADMIN_PASSWORD, addStaff, setUpClinic } from '../src/http/testing/test-server.js';
 import { RED_FLAG_CODES, redFlagField } from '../src/science/index.js';
-import { DESKTOP, PHONE, expectAccessible, launchBrowser, newContext, screenshotDir, shoot as shootTo, startServer, type E2eServer } from './harness.js';
+import { DESKTOP, PHONE, expectAccessible, newContext, screenshotDir, shoot as shootTo, useBrowserServer } from './harness.js';
 
 /**
  * WCAG 2.1 A and AA, checked by axe-core on every kind of screen a patient or a member of staff
@@ -27,8 +27,7 @@ const ROLES = {
 } as const;
 type Role = keyof typeof ROLES;
 
-let server: E2eServer;
-let browser: Browser;
+const server = useBrowserServer();
 let articleSlug: string;
 let surveyUrl: string;
 let patientId: string;
@@ -46,15 +45,9 @@ let decidedEpisodeId: string;
 let answeredSurveyUrl: string;
 
 beforeAll(async () => {
-  server = await startServer();
   const { app, store, services } = server;
   const admin = await setUpClinic(app, { email: ADMIN_EMAIL });
-  const signedIn = async (role: Exclude<Role, 'admin'>) => {
-    const { email, password } = ROLES[role];
-    const res = await admin.post('/api/v1/staff', { email, displayName: `${role[0]!.toUpperCase()}${role.slice(1)} Example`, role, password });
-    if (res.statusCode !== 201) throw new Error(`staff: ${res.statusCode} ${res.body}`);
-    return { id: res.json().id as string, client: await new TestClient(app).signIn(email, password) };
-  };
+  const signedIn = (role: Exclude<Role, 'admin'>) => addStaff(admin, { ...ROLES[role], displayName: `${role[0]!.toUpperCase()}${role.slice(1)} Example`, role });
   const clinician = await signedIn('clinician');
   const lab = await signedIn('lab');
   const coordinator = await signedIn('coordinator');
@@ -99,13 +92,7 @@ beforeAll(async () => {
     }).toString(),
   });
   expect(lead.statusCode).toBe(303);
-  browser = await launchBrowser();
 }, 120_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
 
 /** Waits until the page has loaded its data: no request in flight, no loading message, nothing busy. */
 async function settled(page: Page): Promise<void> {
@@ -116,7 +103,7 @@ async function settled(page: Page): Promise<void> {
 
 describe('the check', () => {
   it('fails with the rule, the element and the help text, and an exception covers one rule on one element only', async () => {
-    const context = await newContext(browser, PHONE, { baseURL: server.baseUrl });
+    const context = await newContext(server.browser, PHONE, { baseURL: server.baseUrl });
     const p = await context.newPage();
     await p.goto('/screening/thanks');
     await settled(p);
@@ -140,7 +127,7 @@ describe.each([['phone', PHONE], ['desktop', DESKTOP]] as const)('accessibility 
   async function pageAs(role: Role | 'visitor'): Promise<Page> {
     let context = contexts.get(role);
     if (!context) {
-      context = await newContext(browser, viewport, { baseURL: server.baseUrl });
+      context = await newContext(server.browser, viewport, { baseURL: server.baseUrl });
       if (role !== 'visitor') {
         const res = await context.request.post('/api/v1/auth/login', { data: ROLES[role] });
         if (!res.ok()) throw new Error(`sign-in as ${role}: ${res.status()}`);
@@ -350,7 +337,7 @@ describe('keyboard focus', () => {
   });
 
   it('is always visible on the survey page, and a tile shows its ring', async () => {
-    context = await newContext(browser, PHONE, { baseURL: server.baseUrl });
+    context = await newContext(server.browser, PHONE, { baseURL: server.baseUrl });
     page = await context.newPage();
     await page.goto(surveyUrl);
     await settled(page);
@@ -364,7 +351,7 @@ describe('keyboard focus', () => {
   });
 
   it('never hides a focused field under the sticky save bar of the lab screen on a phone', async () => {
-    context = await newContext(browser, PHONE, { baseURL: server.baseUrl });
+    context = await newContext(server.browser, PHONE, { baseURL: server.baseUrl });
     await context.request.post('/api/v1/auth/login', { data: ROLES.lab });
     page = await context.newPage();
     await page.goto(`/app/preparations/new?episode=${readyEpisodeId}`);
@@ -376,7 +363,7 @@ describe('keyboard focus', () => {
   });
 
   it('never hides a focused control under the sticky top bar when going back up the pathway page', async () => {
-    context = await newContext(browser, DESKTOP, { baseURL: server.baseUrl });
+    context = await newContext(server.browser, DESKTOP, { baseURL: server.baseUrl });
     await context.request.post('/api/v1/auth/login', { data: ROLES.clinician });
     page = await context.newPage();
     await page.goto(`/app/episodes/${readyEpisodeId}`);
@@ -392,7 +379,7 @@ describe('keyboard focus', () => {
 
 describe('survey on the narrowest phone (320 px)', () => {
   it('keeps every control at least 44 × 44 px, with and without an error, and never scrolls sideways', async () => {
-    const context = await newContext(browser, { width: 320, height: 640 }, { baseURL: server.baseUrl });
+    const context = await newContext(server.browser, { width: 320, height: 640 }, { baseURL: server.baseUrl });
     const page = await context.newPage();
     const measure = () => page.evaluate(() => ({
       scrollWidth: document.documentElement.scrollWidth,

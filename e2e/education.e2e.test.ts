@@ -1,15 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser, BrowserContext, Page, Response } from 'playwright-core';
+import type { BrowserContext, Page, Response } from 'playwright-core';
 import Parser from 'rss-parser';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeArticle } from '../src/http/testing/education.js';
 import { TestClient, setUpClinic } from '../src/http/testing/test-server.js';
-import type { Services } from '../src/services/context.js';
 import { MIN_SECONDS_TO_COMMENT } from '../src/services/visitors.js';
-import type { Store } from '../src/store/db.js';
-import { DESKTOP, PHONE, launchBrowser, newContext as openContext, screenshotDir, shoot as shootTo, startServer, type E2eServer } from './harness.js';
+import { DESKTOP, PHONE, newContext as openContext, screenshotDir, shoot as shootTo, signIn as signInAs, useBrowserServer } from './harness.js';
 
 /**
  * Patient education end to end: a clinician writes an article in the staff app (Markdown with a
@@ -47,39 +45,25 @@ const ARTICLE = {
 };
 const SCRIPT_COMMENT = 'Does this hurt? <script>alert(1)</script> and <img src=x onerror=alert(1)> — asking for my back.';
 
-let server: E2eServer;
-let store: Store;
-let services: Services;
-let browser: Browser;
-let baseUrl: string;
+const server = useBrowserServer();
 let admin: TestClient;
 let draftSlug: string;
 let articleUrl: string;
 let articleId: string;
 
 beforeAll(async () => {
-  server = await startServer();
-  ({ store, services, baseUrl } = server);
-  const { app } = server;
   // Canonical links, Open Graph images and feeds use the address the browser really uses.
-  services.config.publicUrl = baseUrl;
+  server.services.config.publicUrl = server.baseUrl;
 
-  admin = await setUpClinic(app, { clinicName: 'Harbour Spine Clinic', email: 'ada@harbour-spine.test' });
+  admin = await setUpClinic(server.app, { clinicName: 'Harbour Spine Clinic', email: 'ada@harbour-spine.test' });
   const created = await admin.post('/api/v1/staff', { email: CLINICIAN.email, displayName: CLINICIAN.name, role: 'clinician', password: CLINICIAN.password });
   expect(created.statusCode).toBe(201);
   await admin.request('PUT', `/api/v1/author-profiles/${created.json().id}`, { credentials: 'MD, consultant in pain medicine' });
   // A draft that must never appear on the site, in the feeds or in the sitemap.
   draftSlug = (await writeArticle(admin, { slug: 'unpublished-draft-on-facet-joints', title: 'Unpublished draft on facet joints' })).slug;
-
-  browser = await launchBrowser();
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-const newContext = (viewport: { width: number; height: number }, javaScriptEnabled = true): Promise<BrowserContext> => openContext(browser, viewport, { javaScriptEnabled });
+const newContext = (viewport: { width: number; height: number }, javaScriptEnabled = true): Promise<BrowserContext> => openContext(server.browser, viewport, { javaScriptEnabled });
 const shoot = (page: Page, name: string, fullPage = false): Promise<void> => shootTo(page, name, { fullPage });
 
 /** A cover picture as a clinic would upload one: a PNG from a drawing (stylised vertebrae and discs). */
@@ -95,13 +79,8 @@ function coverPng(): Promise<Buffer> {
   return sharp(Buffer.from(svg)).png().toBuffer();
 }
 
-async function signIn(page: Page, who: { email: string; password: string }): Promise<void> {
-  await page.goto(`${baseUrl}/app/login`);
-  await page.getByLabel('Email').fill(who.email);
-  await page.getByLabel('Password').fill(who.password);
-  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-  await page.waitForURL('**/app/worklist');
-}
+/** These contexts have no base URL: the login page's address is whole. */
+const signIn = (page: Page, who: { email: string; password: string }): Promise<Page> => signInAs(page, who, `${server.baseUrl}/app/login`);
 
 describe('patient education', () => {
   let staff: BrowserContext;
@@ -212,7 +191,7 @@ describe('patient education', () => {
     await page.getByRole('button', { name: 'Publish now' }).click();
     await main().getByText('Published: the article is on the site.').waitFor();
     const link = page.getByRole('main').getByRole('link', { name: /^View on the site/ }).first();
-    articleUrl = `${baseUrl}${await link.getAttribute('href')}`;
+    articleUrl = `${server.baseUrl}${await link.getAttribute('href')}`;
     expect(articleUrl).toMatch(/\/articles\/prp-injections-into-the-disc-what-the-trials-found$/);
     await shoot(page, 'article-editor-published-desktop.png', true);
 
@@ -247,7 +226,7 @@ describe('patient education', () => {
   it('shows the published article to a reader without JavaScript, with its cover, references and calls to action', async () => {
     const reader = await newContext(DESKTOP, false);
     const readerPage = await reader.newPage();
-    await readerPage.goto(`${baseUrl}/`);
+    await readerPage.goto(`${server.baseUrl}/`);
     await readerPage.getByRole('link', { name: ARTICLE.title }).click();
     await readerPage.waitForURL(articleUrl);
     await readerPage.getByRole('heading', { level: 1, name: ARTICLE.title }).waitFor();
@@ -264,9 +243,9 @@ describe('patient education', () => {
     await expect.poll(() => refs.count()).toBe(2);
     expect(await refs.first().innerText()).toContain('Tuakli-Wosornu');
     expect(await readerPage.getByRole('link', { name: 'Could PRP help my back pain?' }).getAttribute('href')).toBe('/screening');
-    expect(await readerPage.locator(`meta[property="og:image"]`).getAttribute('content')).toMatch(new RegExp(`^${baseUrl}/media/covers/[^/]+-1200\\.jpeg$`));
+    expect(await readerPage.locator(`meta[property="og:image"]`).getAttribute('content')).toMatch(new RegExp(`^${server.baseUrl}/media/covers/[^/]+-1200\\.jpeg$`));
     // The draft exists only in the staff app.
-    expect((await readerPage.goto(`${baseUrl}/articles/${draftSlug}`))!.status()).toBe(404);
+    expect((await readerPage.goto(`${server.baseUrl}/articles/${draftSlug}`))!.status()).toBe(404);
     await reader.close();
   });
 
@@ -287,7 +266,7 @@ describe('patient education', () => {
     expect(await comments.innerText()).toContain('No comments yet.');
 
     // The moderator sees it waiting (count in the navigation), as text, and nothing runs.
-    await page.goto(`${baseUrl}/app/articles`);
+    await page.goto(`${server.baseUrl}/app/articles`);
     const commentsLink = page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: /^Comments/ });
     await commentsLink.locator('.nav-badge', { hasText: '1' }).waitFor();
     expect(await commentsLink.innerText()).toContain('1 waiting');
@@ -339,15 +318,15 @@ describe('patient education', () => {
   it('lists only published articles in the RSS and Atom feeds (read by a real feed parser) and in sitemap.xml', async () => {
     const parser = new Parser();
     for (const feedPath of ['/feed.xml', '/atom.xml', '/tags/disc-pain/feed.xml']) {
-      const res = await fetch(`${baseUrl}${feedPath}`);
+      const res = await fetch(`${server.baseUrl}${feedPath}`);
       expect(res.status, feedPath).toBe(200);
       const feed = await parser.parseString(await res.text());
       expect(feed.items.map((i) => i.title), feedPath).toEqual([ARTICLE.title]);
       expect(feed.items[0]!.link).toBe(articleUrl);
     }
-    const rss = await parser.parseString(await (await fetch(`${baseUrl}/feed.xml`)).text());
+    const rss = await parser.parseString(await (await fetch(`${server.baseUrl}/feed.xml`)).text());
     expect(rss.items[0]!.enclosure).toMatchObject({ type: 'image/jpeg' });
-    const sitemap = await (await fetch(`${baseUrl}/sitemap.xml`)).text();
+    const sitemap = await (await fetch(`${server.baseUrl}/sitemap.xml`)).text();
     expect(sitemap).toContain(`<loc>${articleUrl}</loc>`);
     expect(sitemap).not.toContain(draftSlug);
     expect(sitemap.match(/<loc>[^<]*\/articles\//g)).toHaveLength(1);
@@ -388,13 +367,13 @@ describe('patient education', () => {
     const phone = await newContext(PHONE);
     const phonePage = await phone.newPage();
     await signIn(phonePage, CLINICIAN);
-    await phonePage.goto(`${baseUrl}/app/articles/${articleId}`);
+    await phonePage.goto(`${server.baseUrl}/app/articles/${articleId}`);
     await phonePage.getByRole('heading', { level: 1, name: ARTICLE.title }).waitFor();
     await phonePage.locator('.article-preview h2').first().waitFor();
     await shoot(phonePage, 'article-editor-phone.png');
     await shoot(phonePage, 'article-editor-phone-full.png', true);
     expect(await phonePage.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
-    await phonePage.goto(`${baseUrl}/app/comments?status=approved`);
+    await phonePage.goto(`${server.baseUrl}/app/comments?status=approved`);
     await phonePage.locator('.comment-card').first().waitFor();
     await shoot(phonePage, 'comments-phone.png');
     expect(await phonePage.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);

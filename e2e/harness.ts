@@ -3,7 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
-import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Locator, type Page } from 'playwright-core';
+import { chromium, type APIRequestContext, type Browser, type BrowserContext, type BrowserContextOptions, type Locator, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 import type { Services } from '../src/services/context.js';
 import { createServer } from '../src/server.js';
 import { openStore, type Store } from '../src/store/db.js';
@@ -60,6 +61,54 @@ export function launchBrowser(): Promise<Browser> {
     headless: true,
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
   });
+}
+
+/** The server and the browser of one test file. */
+export interface BrowserServer extends E2eServer {
+  browser: Browser;
+}
+
+/**
+ * Starts the server and Chromium in a `beforeAll` and closes both in an `afterAll` (hooks the file
+ * registers later run after the start and before the close). The fields are there once the
+ * `beforeAll` has run.
+ */
+export function useBrowserServer(options: { staffApp?: boolean } = {}): BrowserServer {
+  const server = {} as BrowserServer;
+  beforeAll(async () => {
+    Object.assign(server, await startServer(options));
+    server.browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await server.browser?.close();
+    await server.close?.();
+  });
+  return server;
+}
+
+/**
+ * Signs in on the staff app's login page as a person does and waits for the worklist, where every
+ * role lands. Given a context, it opens a new page; either way it returns the signed-in page.
+ */
+export async function signIn(on: Page | BrowserContext, who: { email: string; password: string }, loginUrl = '/app/login'): Promise<Page> {
+  const page = 'newPage' in on ? await on.newPage() : on;
+  await page.goto(loginUrl);
+  await page.getByLabel('Email').fill(who.email);
+  await page.getByLabel('Password').fill(who.password);
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await page.waitForURL('**/app/worklist');
+  await page.getByRole('heading', { level: 1, name: 'Worklist' }).waitFor();
+  return page;
+}
+
+/**
+ * JSON through the API with a context's session cookie, sending `csrf` on writes. Throws unless the
+ * status is `status` (when given) or a 2xx.
+ */
+export async function apiCall<T>(request: APIRequestContext, csrf: string, method: 'GET' | 'POST' | 'PUT', url: string, data?: unknown, status?: number): Promise<T> {
+  const res = method === 'GET' ? await request.get(url) : await request.fetch(url, { method, data, headers: { 'x-csrf-token': csrf } });
+  if (status !== undefined ? res.status() !== status : !res.ok()) throw new Error(`${method} ${url}: ${res.status()} ${await res.text()}`);
+  return (await res.json()) as T;
 }
 
 /** A British-locale context with reduced motion and a 10 s default wait. */

@@ -1,7 +1,6 @@
-import type { APIRequestContext, Browser, BrowserContext, Page } from 'playwright-core';
+import type { APIRequestContext, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Store } from '../src/store/db.js';
-import { DESKTOP, PHONE, launchBrowser, localInput, newContext as openContext, shoot, startServer, textOf, type E2eServer } from './harness.js';
+import { DESKTOP, PHONE, apiCall, localInput, newContext as openContext, shoot, signIn, textOf, useBrowserServer } from './harness.js';
 
 /**
  * The lab's journey in a real browser against the real server on a fresh SQLite file: a lab
@@ -16,33 +15,15 @@ const LAB = { displayName: 'Lars Okafor', email: 'lars@harbour-spine.test', pass
 const BASELINE_LINE = 'PLT 245 WBC 6.1 RBC 4.5 HCT 41';
 const PRP_LINE = 'PLT 1420 WBC 0.9 RBC 0.03 HCT 0.3 HGB 0.1';
 
-let server: E2eServer;
-let store: Store;
-let browser: Browser;
-let baseUrl: string;
+const server = useBrowserServer();
 
-beforeAll(async () => {
-  server = await startServer();
-  ({ store, baseUrl } = server);
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-const newContext = (viewport: { width: number; height: number }): Promise<BrowserContext> => openContext(browser, viewport, { baseURL: baseUrl });
+const newContext = (viewport: { width: number; height: number }): Promise<BrowserContext> => openContext(server.browser, viewport, { baseURL: server.baseUrl });
 
 /** JSON through the API with the context's session cookie and CSRF token. */
-async function apiPost<T>(request: APIRequestContext, csrf: string, url: string, data: unknown): Promise<T> {
-  const res = await request.post(url, { data, headers: { 'x-csrf-token': csrf } });
-  if (!res.ok()) throw new Error(`${url}: ${res.status()} ${await res.text()}`);
-  return (await res.json()) as T;
-}
+const apiPost = <T>(request: APIRequestContext, csrf: string, url: string, data: unknown): Promise<T> => apiCall<T>(request, csrf, 'POST', url, data);
 
 
-const preparationCount = async () => Number((await store.db.selectFrom('preparation').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+const preparationCount = async () => Number((await server.store.db.selectFrom('preparation').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
 
 describe('lab screen', () => {
   let lab: BrowserContext;
@@ -61,12 +42,7 @@ describe('lab screen', () => {
     patientUrl = `/app/patients/${patient.id}`;
 
     lab = await newContext(DESKTOP);
-    page = await lab.newPage();
-    await page.goto('/app/login');
-    await page.getByLabel('Email').fill(LAB.email);
-    await page.getByLabel('Password').fill(LAB.password);
-    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-    await page.waitForURL('**/app/worklist');
+    page = await signIn(lab, LAB);
   });
 
   afterAll(async () => {
@@ -229,7 +205,7 @@ describe('lab screen', () => {
     await page.getByLabel('Outcome measures').fill('odi, nrs');
     await page.getByRole('button', { name: 'Save changes' }).click();
     await page.getByRole('main').getByText('The changes are saved; the results were recomputed.').waitFor();
-    const update = await store.db.selectFrom('audit_event').select('detail').where('entity_type', '=', 'preparation').where('action', '=', 'update').executeTakeFirstOrThrow();
+    const update = await server.store.db.selectFrom('audit_event').select('detail').where('entity_type', '=', 'preparation').where('action', '=', 'update').executeTakeFirstOrThrow();
     expect(JSON.parse(String(update.detail)).fields).toEqual(['outcomeMeasures']);
 
     const [report] = await Promise.all([lab.waitForEvent('page'), page.getByRole('link', { name: 'Printable report' }).click()]);
@@ -252,23 +228,23 @@ describe('lab screen', () => {
   });
 
   it('shows results stored by an older science version as they are, until someone recomputes them', async () => {
-    await store.db.updateTable('preparation').set({ science_version: '0.0.1' }).execute();
+    await server.store.db.updateTable('preparation').set({ science_version: '0.0.1' }).execute();
     await page.goto(preparationUrl);
     const results = page.getByRole('complementary', { name: 'Live results' });
     const stale = results.getByText('Saved results are from science 0.0.1');
     await stale.waitFor();
     // Opening the record changed nothing: no recompute happens by itself.
-    expect((await store.db.selectFrom('preparation').select('science_version').executeTakeFirstOrThrow()).science_version).toBe('0.0.1');
+    expect((await server.store.db.selectFrom('preparation').select('science_version').executeTakeFirstOrThrow()).science_version).toBe('0.0.1');
     await results.getByRole('button', { name: /^Recompute with/ }).click();
     await page.getByRole('main').getByText(/Results recomputed with science/).waitFor();
     await stale.waitFor({ state: 'detached' });
-    expect((await store.db.selectFrom('preparation').select('science_version').executeTakeFirstOrThrow()).science_version).not.toBe('0.0.1');
-    const recompute = await store.db.selectFrom('audit_event').select('detail').where('action', '=', 'recompute').executeTakeFirstOrThrow();
+    expect((await server.store.db.selectFrom('preparation').select('science_version').executeTakeFirstOrThrow()).science_version).not.toBe('0.0.1');
+    const recompute = await server.store.db.selectFrom('audit_event').select('detail').where('action', '=', 'recompute').executeTakeFirstOrThrow();
     expect(JSON.parse(String(recompute.detail)).fromScienceVersion).toBe('0.0.1');
   });
 
   it('on a phone: one column, the results under the form, Save within reach', async () => {
-    const phone = await browser.newContext({ viewport: PHONE, locale: 'en-GB', timezoneId: 'Europe/London', reducedMotion: 'reduce', baseURL: baseUrl, storageState: await lab.storageState() });
+    const phone = await server.browser.newContext({ viewport: PHONE, locale: 'en-GB', timezoneId: 'Europe/London', reducedMotion: 'reduce', baseURL: server.baseUrl, storageState: await lab.storageState() });
     const phonePage = await phone.newPage();
     await phonePage.goto(preparationUrl);
     await phonePage.getByRole('heading', { level: 1, name: 'Preparation' }).waitFor();

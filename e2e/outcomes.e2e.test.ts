@@ -1,10 +1,8 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FollowUpScheduler } from '../src/jobs/follow-up-scheduler.js';
 import { ADMIN_PASSWORD, TestClient, setUpClinic } from '../src/http/testing/test-server.js';
-import type { Services } from '../src/services/context.js';
-import type { Store } from '../src/store/db.js';
-import { DESKTOP, PHONE, launchBrowser, newContext as openContext, shoot, startServer, textOf, type E2eServer } from './harness.js';
+import { DESKTOP, PHONE, newContext as openContext, shoot, signIn as signInAs, textOf, useBrowserServer } from './harness.js';
 
 /**
  * Outcomes in the staff app, in a real browser against the real server on a fresh SQLite file:
@@ -19,46 +17,28 @@ import { DESKTOP, PHONE, launchBrowser, newContext as openContext, shoot, startS
 const COORDINATOR = { displayName: 'Cora Mensah', email: 'cora@harbour-spine.test', password: 'harbour lantern follow 7', role: 'coordinator' };
 const quiet = { info: () => {}, warn: () => {}, error: () => {} };
 
-let server: E2eServer;
-let store: Store;
-let browser: Browser;
-let baseUrl: string;
+const server = useBrowserServer();
 let admin: TestClient;
-let services: Services;
 
 function day(offset: number): string {
   return new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
 }
 
 beforeAll(async () => {
-  server = await startServer();
-  ({ store, services, baseUrl } = server);
-  const { app } = server;
-  admin = await setUpClinic(app);
+  admin = await setUpClinic(server.app);
   expect((await admin.post('/api/v1/staff', COORDINATOR)).statusCode).toBe(201);
-  browser = await launchBrowser();
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const newContext = (viewport: { width: number; height: number }): Promise<BrowserContext> => openContext(server.browser, viewport, { baseURL: server.baseUrl });
 
-const newContext = (viewport: { width: number; height: number }): Promise<BrowserContext> => openContext(browser, viewport, { baseURL: baseUrl });
-
-async function signIn(page: Page, who = { email: COORDINATOR.email, password: COORDINATOR.password }): Promise<void> {
-  await page.goto('/app/login');
-  await page.getByLabel('Email').fill(who.email);
-  await page.getByLabel('Password').fill(who.password);
-  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-  await page.getByRole('heading', { level: 1, name: 'Worklist' }).waitFor();
-}
+/** Signs in as the coordinator unless told otherwise. */
+const signIn = (page: Page, who: { email: string; password: string } = COORDINATOR): Promise<Page> => signInAs(page, who);
 
 async function latestLink(to: string): Promise<string> {
-  const mail = await store.db.selectFrom('outbox').select('text_body').where('to_address', '=', to).orderBy('created_at', 'desc').orderBy('id', 'desc').executeTakeFirstOrThrow();
+  const mail = await server.store.db.selectFrom('outbox').select('text_body').where('to_address', '=', to).orderBy('created_at', 'desc').orderBy('id', 'desc').executeTakeFirstOrThrow();
   const link = /http:\/\/127\.0\.0\.1(\/survey\?t=[A-Za-z0-9_-]+)/.exec(mail.text_body)?.[1];
   if (!link) throw new Error(`no survey link in: ${mail.text_body}`);
-  return `${baseUrl}${link}`;
+  return `${server.baseUrl}${link}`;
 }
 
 /** The patient's baseline on the survey pages (as survey.e2e.test.ts): back pain 8, leg pain 5, PEG, STarT Back. */
@@ -83,7 +63,7 @@ describe('outcomes in the staff app', () => {
   let page: Page;
   let episodeId: string;
   const email = 'grace@example.test';
-  const scheduler = () => new FollowUpScheduler(services, quiet);
+  const scheduler = () => new FollowUpScheduler(server.services, quiet);
 
   beforeAll(async () => {
     const grace = (await admin.post('/api/v1/patients', { mrn: 'HSC-1', givenName: 'Grace', familyName: 'Hopper', birthDate: '1960-12-09', sex: 'female', email, phone: '+44 20 7946 0123' })).json();

@@ -1,9 +1,9 @@
 import path from 'node:path';
-import type { APIRequestContext, Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import type { APIRequestContext, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROCEDURE_CONSENT, REGISTRY_CONSENT } from '../src/http/testing/pathway.js';
 import { formatInstructionDate } from '../src/science/procedure-instructions.js';
-import { DESKTOP, PHONE, launchBrowser, newContext as openContext, screenshotDir, shoot, startServer, type E2eServer } from './harness.js';
+import { DESKTOP, PHONE, apiCall, newContext as openContext, screenshotDir, shoot, useBrowserServer } from './harness.js';
 
 /**
  * The administrator's pathway settings and the episode page's instructions and registry consent,
@@ -19,19 +19,15 @@ const NO_EMAIL = { mrn: 'HSC-008121', givenName: 'Dorothy', familyName: 'Vaughan
 const daysFromToday = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
 const PLANNED = daysFromToday(14);
 
-let server: E2eServer;
-let browser: Browser;
+const server = useBrowserServer();
 let context: BrowserContext;
 let page: Page;
 let csrf: string;
 let episodeId: string;
 let noEmailEpisodeId: string;
 
-async function call<T>(request: APIRequestContext, method: 'GET' | 'POST' | 'PUT', url: string, data?: unknown, status?: number): Promise<T> {
-  const res = method === 'GET' ? await request.get(url) : await request.fetch(url, { method, data, headers: { 'x-csrf-token': csrf } });
-  if (status !== undefined ? res.status() !== status : !res.ok()) throw new Error(`${method} ${url}: ${res.status()} ${await res.text()}`);
-  return (await res.json()) as T;
-}
+/** The API with this file's session and its CSRF token. */
+const call = <T>(request: APIRequestContext, method: 'GET' | 'POST' | 'PUT', url: string, data?: unknown, status?: number): Promise<T> => apiCall<T>(request, csrf, method, url, data, status);
 
 /** A screenshot of one section of the page (scrolled into view), beside the harness's page shots. */
 async function shootSection(section: Locator, name: string): Promise<void> {
@@ -40,9 +36,7 @@ async function shootSection(section: Locator, name: string): Promise<void> {
 }
 
 beforeAll(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-  context = await openContext(browser, DESKTOP, { baseURL: server.baseUrl });
+  context = await openContext(server.browser, DESKTOP, { baseURL: server.baseUrl });
   const r = context.request;
   csrf = (await call<{ csrfToken: string }>(r, 'POST', '/api/v1/setup', { ...ADMIN, timeZone: 'Europe/London' })).csrfToken;
   await call(r, 'POST', '/api/v1/consent-templates', { kind: 'procedure', title: 'Consent to PRP injection for back pain', bodyMarkdown: PROCEDURE_CONSENT }, 201);
@@ -58,8 +52,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await context?.close();
-  await browser?.close();
-  await server?.close();
 });
 
 describe('pathway settings', () => {

@@ -1,10 +1,9 @@
-import type { APIRequestContext, Browser, BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RED_FLAG_CODES, redFlagField } from '../src/science/index.js';
 import { assessmentBody, PROCEDURE_CONSENT, SVG_SIGNATURE } from '../src/http/testing/pathway.js';
-import type { Store } from '../src/store/db.js';
 import path from 'node:path';
-import { DESKTOP, PHONE, launchBrowser, newContext as openContext, screenshotDir, shoot as shootTo, startServer, type E2eServer } from './harness.js';
+import { DESKTOP, PHONE, apiCall, newContext as openContext, screenshotDir, shoot as shootTo, signIn, useBrowserServer } from './harness.js';
 
 /**
  * The bedside in a real browser against the real server on a fresh SQLite file. Assessment,
@@ -18,32 +17,14 @@ const ADMIN = { clinicName: 'Harbour Spine Clinic', displayName: 'Ada Lindqvist'
 const CLINICIAN = { displayName: 'Dr Priya Raman', email: 'priya@harbour-spine.test', password: 'needles patience fluoroscopy 7', role: 'clinician' };
 const PATIENT = { mrn: 'HSC-004711', givenName: 'Grace', familyName: 'Hopper', birthDate: '1960-12-09', sex: 'female' };
 
-let server: E2eServer;
-let store: Store;
-let browser: Browser;
-let baseUrl: string;
-
-beforeAll(async () => {
-  server = await startServer();
-  ({ store, baseUrl } = server);
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const server = useBrowserServer();
 
 /** A calendar date n days before today (UTC), as the date inputs take it. */
 const daysAgo = (n: number): string => new Date(Date.now() - n * 86_400_000).toISOString().slice(0, 10);
-const newContext = (viewport: { width: number; height: number }): Promise<BrowserContext> => openContext(browser, viewport, { baseURL: baseUrl });
+const newContext = (viewport: { width: number; height: number }): Promise<BrowserContext> => openContext(server.browser, viewport, { baseURL: server.baseUrl });
 const shoot = (page: Page, name: string, fullPage = false): Promise<void> => shootTo(page, name, { fullPage });
 
-async function call<T>(request: APIRequestContext, csrf: string, method: 'GET' | 'POST', url: string, data?: unknown, status?: number): Promise<T> {
-  const res = method === 'GET' ? await request.get(url) : await request.post(url, { data, headers: { 'x-csrf-token': csrf } });
-  if (status !== undefined ? res.status() !== status : !res.ok()) throw new Error(`${method} ${url}: ${res.status()} ${await res.text()}`);
-  return (await res.json()) as T;
-}
+const call = apiCall;
 
 describe('bedside verification', () => {
   let admin: BrowserContext;
@@ -64,12 +45,7 @@ describe('bedside verification', () => {
 
     // The clinician signs in in the browser; the steps before the bedside go through the API with the same session.
     clinician = await newContext(DESKTOP);
-    page = await clinician.newPage();
-    await page.goto('/app/login');
-    await page.getByLabel('Email').fill(CLINICIAN.email);
-    await page.getByLabel('Password').fill(CLINICIAN.password);
-    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-    await page.waitForURL('**/app/worklist');
+    page = await signIn(clinician, CLINICIAN);
     csrf = (await call<{ csrfToken: string }>(clinician.request, '', 'GET', '/api/v1/auth/session')).csrfToken;
     const r = clinician.request;
     const assessment = await call<{ id: string }>(r, csrf, 'POST', `/api/v1/episodes/${episodeId}/assessments`, assessmentBody(), 201);

@@ -1,7 +1,6 @@
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Store } from '../src/store/db.js';
-import { DESKTOP, PHONE, launchBrowser, newContext as openContext, shoot, startServer, textOf, type E2eServer } from './harness.js';
+import { DESKTOP, PHONE, newContext as openContext, shoot, textOf, useBrowserServer } from './harness.js';
 
 /**
  * The staff app in a real browser against the real server on a fresh SQLite file: first-run
@@ -12,23 +11,9 @@ import { DESKTOP, PHONE, launchBrowser, newContext as openContext, shoot, startS
 const ADMIN = { name: 'Ada Lindqvist', email: 'ada@harbour-spine.test', password: 'granite ferry lantern 42' };
 const GRACE = { mrn: 'HSC-000123', givenName: 'Grace', familyName: 'Hopper', birthDate: '1960-12-09' };
 
-let server: E2eServer;
-let store: Store;
-let browser: Browser;
-let baseUrl: string;
+const server = useBrowserServer();
 
-beforeAll(async () => {
-  server = await startServer();
-  ({ store, baseUrl } = server);
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-const newContext = (viewport: { width: number; height: number }): Promise<BrowserContext> => openContext(browser, viewport);
+const newContext = (viewport: { width: number; height: number }): Promise<BrowserContext> => openContext(server.browser, viewport);
 
 /** Registers patients through the API from inside the signed-in page (cookie + CSRF token). */
 async function registerViaApi(page: Page, patients: Record<string, string>[]): Promise<void> {
@@ -62,12 +47,12 @@ describe('staff app', () => {
   it('opens the setup page on first visit, and lands signed in after creating the clinic', async () => {
     const phone = await newContext(PHONE);
     const phonePage = await phone.newPage();
-    await phonePage.goto(`${baseUrl}/app/`);
+    await phonePage.goto(`${server.baseUrl}/app/`);
     await phonePage.getByRole('heading', { level: 1, name: 'Set up your clinic' }).waitFor();
     await shoot(phonePage, 'setup-phone.png');
     await phone.close();
 
-    await page.goto(`${baseUrl}/app/`);
+    await page.goto(`${server.baseUrl}/app/`);
     await page.waitForURL('**/app/setup');
     await expect.poll(() => page.title()).toBe('Set up Autolog · Autolog');
     // The time zone is taken from the browser.
@@ -158,7 +143,7 @@ describe('staff app', () => {
   });
 
   it('warns about a likely duplicate and registers only when told it is a different person', async () => {
-    await page.goto(`${baseUrl}/app/patients/new`);
+    await page.goto(`${server.baseUrl}/app/patients/new`);
     await page.getByLabel('Family name').fill('hopper');
     await page.getByLabel('Given name').fill('Grace ');
     await page.getByLabel('Birth date').fill(GRACE.birthDate);
@@ -187,7 +172,7 @@ describe('staff app', () => {
   });
 
   it('puts a refused field’s error next to that field and announces it', async () => {
-    await page.goto(`${baseUrl}/app/patients/new`);
+    await page.goto(`${server.baseUrl}/app/patients/new`);
     await page.getByLabel('Family name').fill('Goldberg');
     await page.getByLabel('Given name').fill('Adele');
     await page.getByLabel('Birth date').fill('2999-01-01');
@@ -249,11 +234,11 @@ describe('staff app', () => {
   });
 
   it('lets an invited colleague choose a password from the emailed link, and shows them only what their role allows', async () => {
-    const mail = await store.db.selectFrom('outbox').select('text_body').where('to_address', '=', 'ravi@harbour-spine.test').executeTakeFirstOrThrow();
+    const mail = await server.store.db.selectFrom('outbox').select('text_body').where('to_address', '=', 'ravi@harbour-spine.test').executeTakeFirstOrThrow();
     const link = new URL(/https?:\/\/\S+\/app\/reset-password#token=\S+/.exec(mail.text_body)?.[0] ?? '');
     const context = await newContext(DESKTOP);
     const ravi = await context.newPage();
-    await ravi.goto(`${baseUrl}${link.pathname}${link.hash}`);
+    await ravi.goto(`${server.baseUrl}${link.pathname}${link.hash}`);
     await ravi.getByRole('heading', { level: 1, name: 'Choose a new password' }).waitFor();
     // The single-use token leaves the address bar (and so the history) at once.
     expect(new URL(ravi.url()).hash).toBe('');
@@ -273,7 +258,7 @@ describe('staff app', () => {
     expect(await ravi.locator('.clinic-screen-link').allInnerTexts()).toEqual(['Pathway settings', 'Outcome settings']);
     await shoot(ravi, 'clinic-clinician-desktop.png');
     expect(await textOf(ravi.getByRole('banner'))).toContain('Clinician');
-    await ravi.goto(`${baseUrl}/app/audit`);
+    await ravi.goto(`${server.baseUrl}/app/audit`);
     await ravi.getByRole('heading', { level: 1, name: 'Not available for your role' }).waitFor();
     await context.close();
   });
@@ -309,7 +294,7 @@ describe('staff app', () => {
     await page.goto(graceUrl);
     await page.getByRole('table', { name: 'Audit history' }).waitFor();
     // End every session on the server, as the idle timeout would.
-    await store.db.deleteFrom('staff_session').execute();
+    await server.store.db.deleteFrom('staff_session').execute();
     await page.getByRole('button', { name: 'Edit details' }).click();
     await page.getByLabel('Phone').fill('+44 20 7946 0999');
     await page.getByRole('button', { name: 'Save changes' }).click();

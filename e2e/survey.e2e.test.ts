@@ -1,10 +1,8 @@
-import type { Browser, Page, Response } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page, Response } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { FollowUpScheduler } from '../src/jobs/follow-up-scheduler.js';
 import { TestClient, setUpClinic } from '../src/http/testing/test-server.js';
-import type { Services } from '../src/services/context.js';
-import type { Store } from '../src/store/db.js';
-import { PHONE, launchBrowser, shoot, startServer, type E2eServer } from './harness.js';
+import { PHONE, shoot, useBrowserServer } from './harness.js';
 
 /**
  * The patient's side of follow-up in a real browser on a phone-sized screen: the invitation's
@@ -15,36 +13,23 @@ import { PHONE, launchBrowser, shoot, startServer, type E2eServer } from './harn
 
 const quiet = { info: () => {}, warn: () => {}, error: () => {} };
 
-let server: E2eServer;
-let store: Store;
-let browser: Browser;
-let baseUrl: string;
+// The survey pages need no staff app build.
+const server = useBrowserServer({ staffApp: false });
 let admin: TestClient;
-let services: Services;
 
 function day(offset: number): string {
   return new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
 }
 
 beforeAll(async () => {
-  // The survey pages need no staff app build.
-  server = await startServer({ staffApp: false });
-  ({ store, services, baseUrl } = server);
-  const { app } = server;
-  admin = await setUpClinic(app);
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
+  admin = await setUpClinic(server.app);
 });
 
 async function latestLink(to: string): Promise<string> {
-  const mail = await store.db.selectFrom('outbox').select('text_body').where('to_address', '=', to).orderBy('created_at', 'desc').orderBy('id', 'desc').executeTakeFirstOrThrow();
+  const mail = await server.store.db.selectFrom('outbox').select('text_body').where('to_address', '=', to).orderBy('created_at', 'desc').orderBy('id', 'desc').executeTakeFirstOrThrow();
   const link = /http:\/\/127\.0\.0\.1(\/survey\?t=[A-Za-z0-9_-]+)/.exec(mail.text_body)?.[1];
   if (!link) throw new Error(`no survey link in: ${mail.text_body}`);
-  return `${baseUrl}${link}`;
+  return `${server.baseUrl}${link}`;
 }
 
 /** Chooses an answer the way a patient does: by tapping its visible label. */
@@ -66,10 +51,10 @@ describe('patient survey on a phone', () => {
     const patient = (await admin.post('/api/v1/patients', { mrn: 'E2E-1', givenName: 'Grace', familyName: 'Hopper', birthDate: '1960-12-09', sex: 'female', email })).json();
     const episode = (await admin.post(`/api/v1/patients/${patient.id}/episodes`, { indication: 'degenerative-disc-disease' })).json();
     expect((await admin.request('PUT', `/api/v1/episodes/${episode.id}/procedure-date`, { plannedProcedureOn: day(7) })).statusCode).toBe(200);
-    const scheduler = new FollowUpScheduler(services, quiet);
+    const scheduler = new FollowUpScheduler(server.services, quiet);
     await scheduler.runOnce();
 
-    const context = await browser.newContext({ viewport: PHONE, locale: 'en-GB', reducedMotion: 'reduce' });
+    const context = await server.browser.newContext({ viewport: PHONE, locale: 'en-GB', reducedMotion: 'reduce' });
     context.setDefaultTimeout(10_000);
     const page = await context.newPage();
     const scripts: string[] = [];

@@ -1,8 +1,8 @@
-import type { APIRequestContext, Browser, BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROCEDURE_CONSENT } from '../src/http/testing/pathway.js';
 import { RED_FLAG_CODES, redFlagField } from '../src/science/index.js';
-import { DESKTOP, PHONE, launchBrowser, localInput, newContext as openContext, shoot, startServer, textOf, type E2eServer } from './harness.js';
+import { DESKTOP, PHONE, apiCall, localInput, newContext as openContext, shoot, signIn, textOf, useBrowserServer } from './harness.js';
 
 /**
  * One patient walks the whole path in Chromium, against the real server on a fresh SQLite file:
@@ -20,40 +20,11 @@ const LAB = { displayName: 'Lars Okafor', email: 'lars@harbour-spine.test', pass
 const COORDINATOR = { displayName: 'Cora Mensah', email: 'cora@harbour-spine.test', password: 'phone calls before lunch 3', role: 'coordinator' };
 const PATIENT = { name: 'Margaret Hamilton', givenName: 'Margaret', familyName: 'Hamilton', email: 'margaret.hamilton@example.org', phone: '+44 20 7946 0321', mrn: 'HSC-007001', birthDate: '1966-08-17' };
 
-let server: E2eServer;
-let browser: Browser;
-let baseUrl: string;
+const server = useBrowserServer();
 
-beforeAll(async () => {
-  server = await startServer();
-  ({ baseUrl } = server);
-  browser = await launchBrowser();
-});
+const newContext = (viewport: { width: number; height: number }): Promise<BrowserContext> => openContext(server.browser, viewport, { baseURL: server.baseUrl });
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-const newContext = (viewport: { width: number; height: number }): Promise<BrowserContext> => openContext(browser, viewport, { baseURL: baseUrl });
-
-async function call<T>(request: APIRequestContext, csrf: string, method: 'GET' | 'POST', url: string, data?: unknown): Promise<T> {
-  const res = method === 'GET' ? await request.get(url) : await request.post(url, { data, headers: { 'x-csrf-token': csrf } });
-  if (!res.ok()) throw new Error(`${method} ${url}: ${res.status()} ${await res.text()}`);
-  return (await res.json()) as T;
-}
-
-async function signIn(context: BrowserContext, who: { email: string; password: string }): Promise<Page> {
-  const page = await context.newPage();
-  await page.goto('/app/login');
-  await page.getByLabel('Email').fill(who.email);
-  await page.getByLabel('Password').fill(who.password);
-  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-  // Every role lands on its worklist.
-  await page.waitForURL('**/app/worklist');
-  await page.getByRole('heading', { level: 1, name: 'Worklist' }).waitFor();
-  return page;
-}
+const call = apiCall;
 
 
 describe('the whole path, from the public screening to a recorded injection', () => {

@@ -1,17 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DIALECTS } from '../store/testing/test-store.js';
-import { ADMIN_PASSWORD, TestClient, createTestServer, setUpClinic, type TestServer } from './testing/test-server.js';
+import { ADMIN_PASSWORD, TestClient, createTestServer, useClinicServer } from './testing/test-server.js';
 
 const patient = { mrn: 'MRN-001', givenName: 'Grace', familyName: 'Hopper', birthDate: '1960-12-09', sex: 'female' };
 
 describe.each(DIALECTS)('staff API on %s', (dialect) => {
-  let server: TestServer;
-  let admin: TestClient;
-  beforeAll(async () => {
-    server = await createTestServer(dialect);
-    admin = await setUpClinic(server.app);
-  });
-  afterAll(async () => server?.close());
+  const { server, admin } = useClinicServer(dialect);
 
   it('refuses a second setup once an account exists', async () => {
     const res = await new TestClient(server.app).post('/api/v1/setup', { clinicName: 'X', displayName: 'Y', email: 'y@x.test', password: 'another long passphrase' });

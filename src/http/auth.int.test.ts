@@ -1,15 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DIALECTS } from '../store/testing/test-store.js';
-import { ADMIN_PASSWORD, TestClient, createTestServer, setUpClinic, type TestServer } from './testing/test-server.js';
+import { ADMIN_PASSWORD, TestClient, createTestServer, useClinicServer } from './testing/test-server.js';
 
 describe.each(DIALECTS)('sign-in and sessions on %s', (dialect) => {
-  let server: TestServer;
-  let admin: TestClient;
-  beforeAll(async () => {
-    server = await createTestServer(dialect);
-    admin = await setUpClinic(server.app);
-  });
-  afterAll(async () => server?.close());
+  const { server, admin } = useClinicServer(dialect);
 
   const password = 'spin twice at 100 g';
   async function newColleague(email: string, role = 'clinician') {
@@ -65,7 +59,8 @@ describe.each(DIALECTS)('sign-in and sessions on %s', (dialect) => {
     await server.store.db.updateTable('staff_session').set({ expires_at: new Date(Date.now() - 1000).toISOString() }).execute();
     const res2 = await long.get('/api/v1/auth/session');
     expect(res2.json().detail).toContain('maximum length');
-    admin = await new TestClient(server.app).signIn('ada@clinic.test', ADMIN_PASSWORD);
+    // The later tests' `admin` takes this new session (the old one has just been ended).
+    Object.assign(admin, await new TestClient(server.app).signIn('ada@clinic.test', ADMIN_PASSWORD));
   });
 
   it('deactivating an account ends its sessions and refuses its sign-in', async () => {

@@ -1,11 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { COVER_LIMITS } from '../services/article-covers.js';
 import { DIALECTS } from '../store/testing/test-store.js';
 import { READER_UA, publishedArticle, writeArticle } from './testing/education.js';
-import { TestClient, createTestServer, setUpClinic, type TestServer } from './testing/test-server.js';
+import { addStaff, useClinicServer, type TestClient } from './testing/test-server.js';
 
 /** Article cover images: upload, checks, renditions on disk, public serving, replacement and removal. */
 
@@ -28,19 +28,14 @@ function png(width: number, height: number): Promise<Buffer> {
 }
 
 describe.each(DIALECTS)('article cover images on %s', (dialect) => {
-  let server: TestServer;
-  let admin: TestClient;
+  const { server, admin } = useClinicServer(dialect);
   let lab: TestClient;
   let coverDir: string;
 
   beforeAll(async () => {
-    server = await createTestServer(dialect);
-    admin = await setUpClinic(server.app);
-    await admin.post('/api/v1/staff', { email: 'lab@clinic.test', displayName: 'Lab Lou', role: 'lab', password: 'centrifuge at 1500 g' });
-    lab = await new TestClient(server.app).signIn('lab@clinic.test', 'centrifuge at 1500 g');
+    lab = (await addStaff(admin, { email: 'lab@clinic.test', displayName: 'Lab Lou', role: 'lab', password: 'centrifuge at 1500 g' })).client;
     coverDir = path.join(server.services.config.dataDir, 'media', 'covers');
   });
-  afterAll(async () => server?.close());
 
   const upload = async (client: TestClient, articleId: string, fields: Record<string, string | FilePart>) => {
     const { body, headers } = await multipart(fields);

@@ -1,23 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../store/testing/test-store.js';
 import { formToken, postCommentForm, publishedArticle, writeArticle } from './testing/education.js';
-import { TestClient, createTestServer, setUpClinic, type TestServer } from './testing/test-server.js';
+import { TestClient, addStaff, useClinicServer } from './testing/test-server.js';
 
 /** The staff API of the education capability: articles, revisions, publishing, moderation. */
 describe.each(DIALECTS)('education staff API on %s', (dialect) => {
-  let server: TestServer;
-  let admin: TestClient;
+  const { server, admin } = useClinicServer(dialect);
   let clinician: TestClient;
   let lab: TestClient;
   beforeAll(async () => {
-    server = await createTestServer(dialect);
-    admin = await setUpClinic(server.app);
-    await admin.post('/api/v1/staff', { email: 'doc@clinic.test', displayName: 'Dr Dee', role: 'clinician', password: 'a clinician pass phrase' });
-    await admin.post('/api/v1/staff', { email: 'lab@clinic.test', displayName: 'Lab Lou', role: 'lab', password: 'centrifuge at 1500 g' });
-    clinician = await new TestClient(server.app).signIn('doc@clinic.test', 'a clinician pass phrase');
-    lab = await new TestClient(server.app).signIn('lab@clinic.test', 'centrifuge at 1500 g');
+    clinician = (await addStaff(admin, { email: 'doc@clinic.test', displayName: 'Dr Dee', role: 'clinician', password: 'a clinician pass phrase' })).client;
+    lab = (await addStaff(admin, { email: 'lab@clinic.test', displayName: 'Lab Lou', role: 'lab', password: 'centrifuge at 1500 g' })).client;
   });
-  afterAll(async () => server?.close());
 
   const articleCount = async () => Number((await server.store.db.selectFrom('article').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
 

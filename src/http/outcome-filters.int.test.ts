@@ -1,11 +1,11 @@
 import type { Kysely } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { outcomeSummary, refreshOutcomeRollup } from '../services/outcome-summary.js';
 import { backfillInjectionTargets } from '../store/migrations/0008-outcome-filters.js';
 import { DIALECTS } from '../store/testing/test-store.js';
 import { daysFromToday, planProcedure } from './testing/follow-up-fixtures.js';
 import { pathwayStaff, patientAndEpisode, preparedSpecimen, readyForTreatment, type PathwayStaff } from './testing/pathway.js';
-import { createTestServer, setUpClinic, type TestClient, type TestServer } from './testing/test-server.js';
+import { useClinicServer } from './testing/test-server.js';
 
 type Target = { structure: string; level?: string; side?: string; volumeMl: number };
 const DISC: Target = { structure: 'intervertebral-disc', level: 'L4/L5', volumeMl: 1.5 };
@@ -16,18 +16,14 @@ const FACET: Target = { structure: 'facet-joint', level: 'L4/L5', side: 'left', 
  * on the injection, the per-instrument responder rules, and the instruments a time point lists.
  */
 describe.each(DIALECTS)('outcome filters and the injection anchor on %s', (dialect) => {
-  let server: TestServer;
-  let admin: TestClient;
+  const { server, admin } = useClinicServer(dialect);
   let a: PathwayStaff;
   let b: PathwayStaff;
   let n = 0;
   beforeAll(async () => {
-    server = await createTestServer(dialect);
-    admin = await setUpClinic(server.app);
     a = await pathwayStaff(admin, 'a.filters.test');
     b = await pathwayStaff(admin, 'b.filters.test');
   });
-  afterAll(async () => server?.close());
 
   /** An episode taken through the pathway to a recorded injection by `staff` into `targets`. */
   async function injected(staff: PathwayStaff, targets: Target[], options: { plannedOn?: string; beforeInjection?: (episodeId: string) => Promise<void> } = {}) {

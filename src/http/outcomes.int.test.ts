@@ -1,11 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { FollowUpScheduler } from '../jobs/follow-up-scheduler.js';
 import { INSTRUMENT_CODES, ODI_SECTIONS, isResponder, meanChange, studentTQuantile, wilsonInterval, type ResponderRule } from '../science/index.js';
 import { outcomeSummary, refreshOutcomeRollup } from '../services/outcome-summary.js';
 import { hashToken } from '../services/secrets.js';
 import { DIALECTS } from '../store/testing/test-store.js';
 import { daysFromToday, formPost, instantIn, linksSentTo, patientWithEpisode, planProcedure, quietLog } from './testing/follow-up-fixtures.js';
-import { TestClient, createTestServer, setUpClinic, type TestServer } from './testing/test-server.js';
+import { TestClient, useClinicServer } from './testing/test-server.js';
 
 /** A licensed-looking ODI file: neutral placeholder wording, generic linkIds, options in printed order. */
 function odiFile(sections = 10, options = 6) {
@@ -19,15 +19,11 @@ function odiFile(sections = 10, options = 6) {
 }
 
 describe.each(DIALECTS)('outcomes on %s', (dialect) => {
-  let server: TestServer;
-  let admin: TestClient;
+  const { server, admin } = useClinicServer(dialect);
   let scheduler: FollowUpScheduler;
   beforeAll(async () => {
-    server = await createTestServer(dialect);
-    admin = await setUpClinic(server.app);
     scheduler = new FollowUpScheduler(server.services, quietLog);
   });
-  afterAll(async () => server?.close());
 
   const followUp = async (episodeId: string) => (await admin.get(`/api/v1/episodes/${episodeId}/follow-up`)).json();
 

@@ -1,12 +1,12 @@
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { OutboxWorker } from '../jobs/outbox-worker.js';
 import { smtpSender } from '../mail/transport.js';
 import { DIALECTS } from '../store/testing/test-store.js';
 import { REGISTRY_CONSENT, SVG_SIGNATURE, consentTemplates, pathwayStaff, patientAndEpisode, type PathwayStaff } from './testing/pathway.js';
-import { TestClient, createTestServer, setUpClinic, type TestServer } from './testing/test-server.js';
+import { TestClient, useClinicServer } from './testing/test-server.js';
 
 /**
  * What the staff app's pathway screens rely on: the delivery state of each instructions email
@@ -34,16 +34,12 @@ async function startSmtp(): Promise<{ url: string; received: string[][]; close()
 }
 
 describe.each(DIALECTS)('pathway screens’ API on %s', (dialect) => {
-  let server: TestServer;
-  let admin: TestClient;
+  const { server, admin } = useClinicServer(dialect);
   let staff: PathwayStaff;
 
   beforeAll(async () => {
-    server = await createTestServer(dialect);
-    admin = await setUpClinic(server.app);
     staff = await pathwayStaff(admin);
   });
-  afterAll(async () => server?.close());
 
   it('shows each instructions email’s delivery state from the outbox: waiting, then delivered', async () => {
     const { episodeId } = await patientAndEpisode(staff.coordinator, { email: 'ada@example.test' });

@@ -1,5 +1,5 @@
 import bwipjs from 'bwip-js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { RED_FLAG_CODES, redFlagField } from '../science/index.js';
 import { insertStaff } from '../services/auth.js';
 import { SPECIMEN_BARCODE_OPTIONS } from '../services/specimen-barcode.js';
@@ -8,7 +8,7 @@ import {
   CLINICIAN_PASSWORD, SVG_SIGNATURE, assessmentBody, consentTemplates, pathwayStaff, patientAndEpisode, pngSignature, preparedSpecimen, readyForTreatment,
   type PathwayStaff,
 } from './testing/pathway.js';
-import { TestClient, createTestServer, setUpClinic, type TestServer } from './testing/test-server.js';
+import { TestClient, useClinicServer } from './testing/test-server.js';
 
 const noFlags = Object.fromEntries(RED_FLAG_CODES.map((code) => [redFlagField(code), 'no']));
 const screeningForm: Record<string, string> = { painLocations: 'lower-back', duration: '3-to-12-months', tried: 'exercise-physiotherapy', ...noFlags };
@@ -17,8 +17,7 @@ const daysFromToday = (days: number) => new Date(Date.now() + days * 86_400_000)
 const form = (entries: [string, string][]) => new URLSearchParams(entries).toString();
 
 describe.each(DIALECTS)('clinical pathway on %s', (dialect) => {
-  let server: TestServer;
-  let admin: TestClient;
+  const { server, admin } = useClinicServer(dialect);
   let staff: PathwayStaff;
 
   const count = async (table: 'lead' | 'throttle' | 'eligibility_decision' | 'bedside_verification' | 'injection_procedure' | 'audit_event') =>
@@ -27,11 +26,8 @@ describe.each(DIALECTS)('clinical pathway on %s', (dialect) => {
   const postForm = (url: string, body: string, ip = '198.51.100.7') => server.app.inject({ method: 'POST', url, remoteAddress: ip, payload: body, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
 
   beforeAll(async () => {
-    server = await createTestServer(dialect);
-    admin = await setUpClinic(server.app);
     staff = await pathwayStaff(admin);
   });
-  afterAll(async () => server?.close());
 
   it('walks the whole path from a public screening to a recorded injection, every step audited and on the timeline', async () => {
     // 1. The public self-screening, then the consultation request.

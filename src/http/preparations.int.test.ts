@@ -1,11 +1,11 @@
 import type { KyselyPlugin } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { SCIENCE_VERSION } from '../science/index.js';
 import { createServer } from '../server.js';
 import type { Actor, Services } from '../services/context.js';
 import { listPreparations } from '../services/preparations.js';
 import { DIALECTS } from '../store/testing/test-store.js';
-import { TestClient, createTestServer, setUpClinic, type TestServer } from './testing/test-server.js';
+import { TestClient, addStaff, useClinicServer } from './testing/test-server.js';
 
 const hoursAgo = (h: number) => new Date(Date.now() - h * 3_600_000).toISOString();
 
@@ -43,8 +43,7 @@ function fullPreparation(protocolId: string) {
 }
 
 describe.each(DIALECTS)('preparations on %s', (dialect) => {
-  let server: TestServer;
-  let admin: TestClient;
+  const { server, admin } = useClinicServer(dialect);
   let lab: TestClient;
   let clinician: TestClient;
   let coordinator: TestClient;
@@ -53,19 +52,13 @@ describe.each(DIALECTS)('preparations on %s', (dialect) => {
   let protocolId: string;
 
   beforeAll(async () => {
-    server = await createTestServer(dialect);
-    admin = await setUpClinic(server.app);
-    for (const [email, role] of [['lab@clinic.test', 'lab'], ['doc@clinic.test', 'clinician'], ['coord@clinic.test', 'coordinator']] as const) {
-      const res = await admin.post('/api/v1/staff', { email, displayName: `${role} person`, role, password: `a long ${role} passphrase` });
-      expect(res.statusCode, res.body).toBe(201);
-    }
-    lab = await new TestClient(server.app).signIn('lab@clinic.test', 'a long lab passphrase');
-    clinician = await new TestClient(server.app).signIn('doc@clinic.test', 'a long clinician passphrase');
-    coordinator = await new TestClient(server.app).signIn('coord@clinic.test', 'a long coordinator passphrase');
+    const person = async (email: string, role: string) => (await addStaff(admin, { email, displayName: `${role} person`, role, password: `a long ${role} passphrase` })).client;
+    lab = await person('lab@clinic.test', 'lab');
+    clinician = await person('doc@clinic.test', 'clinician');
+    coordinator = await person('coord@clinic.test', 'coordinator');
     patientId = (await admin.post('/api/v1/patients', { mrn: 'PRP-1', givenName: 'Ines', familyName: 'Ferreira', birthDate: '1971-04-02', sex: 'female' })).json().id;
     episodeId = (await admin.post(`/api/v1/patients/${patientId}/episodes`, { indication: 'degenerative-disc-disease' })).json().id;
   });
-  afterAll(async () => server?.close());
 
   it('versions a protocol and gives rpm beside × g for the clinic’s rotor', async () => {
     const created = await lab.post('/api/v1/protocols', protocolSpec);

@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { insertStaff } from '../services/auth.js';
 import { can, type Permission } from '../services/permissions.js';
 import { hashPassword } from '../services/secrets.js';
 import { DIALECTS } from '../store/testing/test-store.js';
-import { ADMIN_PASSWORD, TestClient, createTestServer, setUpClinic, type TestServer } from './testing/test-server.js';
+import { ADMIN_PASSWORD, TestClient, setUpClinic, useTestServer } from './testing/test-server.js';
 import { seedEducation } from './testing/education.js';
 import { CLINICIAN_PASSWORD, LAB_PASSWORD, SVG_SIGNATURE, assessmentBody, seedPathwayIds } from './testing/pathway.js';
 
@@ -14,14 +14,13 @@ import { CLINICIAN_PASSWORD, LAB_PASSWORD, SVG_SIGNATURE, assessmentBody, seedPa
 const PROTOCOL = { name: 'Double spin', spins: [{ rcf: 100, minutes: 15 }, { rcf: 1600, minutes: 20 }], rotor: { radiusCm: 10, type: 'swing-out' } };
 
 describe.each(DIALECTS)('tenancy on %s', (dialect) => {
-  let server: TestServer;
+  const server = useTestServer(dialect);
   let ids: Record<string, string>;
   let intruder: TestClient;
   // Clinical steps are the clinician's or the lab's alone: clinic B's own clinician and lab try those.
   let intruders: Record<'clinician' | 'lab', TestClient>;
 
   beforeAll(async () => {
-    server = await createTestServer(dialect);
     const a = await setUpClinic(server.app, { clinicName: 'Clinic A', email: 'a@a.test' });
     const patient = (await a.post('/api/v1/patients', { mrn: 'A-1', givenName: 'Ann', familyName: 'Able', birthDate: '1970-01-01', sex: 'female' })).json();
     const episode = (await a.post(`/api/v1/patients/${patient.id}/episodes`, { indication: 'sacroiliac-joint-pain' })).json();
@@ -46,7 +45,6 @@ describe.each(DIALECTS)('tenancy on %s', (dialect) => {
     }
     intruders = { clinician: await new TestClient(server.app).signIn('clinician@b.test', CLINICIAN_PASSWORD), lab: await new TestClient(server.app).signIn('lab@b.test', LAB_PASSWORD) };
   });
-  afterAll(async () => server?.close());
 
   const bodies: Record<string, unknown> = {
     'POST /api/v1/patients/:id/episodes': { indication: 'other', icd10Code: 'M54.5' },

@@ -1,19 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { daysFromToday, formPost, instantIn, linksSentTo, patientWithEpisode, planProcedure, quietLog } from '../http/testing/follow-up-fixtures.js';
-import { createTestServer, setUpClinic, type TestClient, type TestServer } from '../http/testing/test-server.js';
+import { useClinicServer } from '../http/testing/test-server.js';
 import { DEFAULT_REMINDER_DAYS } from '../services/outcome-settings.js';
 import { DIALECTS } from '../store/testing/test-store.js';
 import { FollowUpScheduler } from './follow-up-scheduler.js';
 import { OutboxWorker } from './outbox-worker.js';
 
 describe.each(DIALECTS)('follow-up scheduler on %s', (dialect) => {
-  let server: TestServer;
-  let admin: TestClient;
-  beforeAll(async () => {
-    server = await createTestServer(dialect);
-    admin = await setUpClinic(server.app);
-  });
-  afterAll(async () => server?.close());
+  const { server, admin } = useClinicServer(dialect);
 
   const contacts = (episodeId: string) => server.store.db.selectFrom('follow_up_contact as c').innerJoin('follow_up_time_point as t', 't.id', 'c.time_point_id')
     .select(['c.send_number', 'c.kind', 'c.outbox_id', 't.code']).where('t.episode_id', '=', episodeId).orderBy('c.send_number').execute();

@@ -5,8 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { smtpSender } from '../mail/transport.js';
 import { inTransaction } from '../services/db-helpers.js';
 import { enqueueMail } from '../services/outbox.js';
-import type { Store } from '../store/db.js';
-import { DIALECTS, createTestStore } from '../store/testing/test-store.js';
+import { DIALECTS, useTestStore } from '../store/testing/test-store.js';
 import { NO_SMTP_NOTE, OutboxWorker, RETRY_DELAYS_SECONDS } from './outbox-worker.js';
 
 interface Received { to: string[]; data: string }
@@ -35,15 +34,13 @@ async function startSmtp(): Promise<{ url: string; received: Received[]; close()
 const quiet = { info: () => {}, warn: () => {}, error: () => {} };
 
 describe.each(DIALECTS)('outbox worker on %s', (dialect) => {
-  let store: Store;
+  const store = useTestStore(dialect);
   let smtp: Awaited<ReturnType<typeof startSmtp>>;
   beforeAll(async () => {
-    store = await createTestStore(dialect);
     smtp = await startSmtp();
   });
   afterAll(async () => {
     await smtp?.close();
-    await store?.close();
   });
 
   const enqueue = (to: string, subject: string) => inTransaction(store, (trx) => enqueueMail(trx, { clinicId: null, kind: 'test', to, subject, text: `Body of ${subject}` }));

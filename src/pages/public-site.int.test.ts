@@ -1,17 +1,17 @@
 import { sql } from 'kysely';
 import { XMLValidator } from 'fast-xml-parser';
 import Parser from 'rss-parser';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { submitComment } from '../services/comments.js';
 import { popularArticles } from '../services/public-articles.js';
 import { DIALECTS } from '../store/testing/test-store.js';
 import { GOOGLEBOT_UA, READER_UA, REVIEWED_ON, formToken, postCommentForm, publishedArticle, writeArticle } from '../http/testing/education.js';
-import { TestClient, createTestServer, setUpClinic, type TestServer } from '../http/testing/test-server.js';
+import { TestClient, setUpClinic, useTestServer } from '../http/testing/test-server.js';
 import { SITE_CSS_PATH } from './site/site-css.js';
 
 /** The public site, as a reader and a crawler see it, on both dialects. */
 describe.each(DIALECTS)('public site on %s', (dialect) => {
-  let server: TestServer;
+  const server = useTestServer(dialect);
   let admin: TestClient;
   let live: { id: string; slug: string };
   let draft: { id: string; slug: string };
@@ -21,10 +21,6 @@ describe.each(DIALECTS)('public site on %s', (dialect) => {
   const get = (url: string, headers: Record<string, string> = { 'user-agent': READER_UA }) => server.app.inject({ method: 'GET', url, headers, remoteAddress: '203.0.113.77' });
   const views = async (articleId: string) => Number((await server.store.db.selectFrom('article_view_day').select((eb) => eb.fn.coalesce(eb.fn.sum<number>('views'), eb.lit(0)).as('v')).where('article_id', '=', articleId).executeTakeFirstOrThrow()).v);
 
-  beforeAll(async () => {
-    server = await createTestServer(dialect);
-  });
-  afterAll(async () => server?.close());
 
   it('sends the first visitor to setup while no clinic exists', async () => {
     const res = await get('/');

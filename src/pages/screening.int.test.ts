@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { RED_FLAG_CODES, redFlagField } from '../science/index.js';
-import { createTestServer, setUpClinic, type TestServer } from '../http/testing/test-server.js';
+import { setUpClinic, useTestServer } from '../http/testing/test-server.js';
 import { DIALECTS } from '../store/testing/test-store.js';
 
 const noFlags = Object.fromEntries(RED_FLAG_CODES.map((code) => [redFlagField(code), 'no']));
@@ -9,15 +9,11 @@ const form = (entries: [string, string][]) => new URLSearchParams(entries).toStr
 
 /** The public self-screening, as a person without JavaScript (and a bot) uses it, on both dialects. */
 describe.each(DIALECTS)('public self-screening on %s', (dialect) => {
-  let server: TestServer;
+  const server = useTestServer(dialect);
   const count = async (table: 'lead' | 'throttle' | 'audit_event') =>
     Number((await server.store.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
   const postForm = (url: string, body: string, ip = '198.51.100.7') => server.app.inject({ method: 'POST', url, remoteAddress: ip, payload: body, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
 
-  beforeAll(async () => {
-    server = await createTestServer(dialect);
-  });
-  afterAll(async () => server?.close());
 
   it('is not offered before the clinic exists, then asks labelled questions with no script', async () => {
     expect((await server.app.inject({ method: 'GET', url: '/screening' })).statusCode).toBe(404);

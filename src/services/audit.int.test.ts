@@ -1,17 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DIALECTS, createTestStore } from '../store/testing/test-store.js';
-import type { Store } from '../store/db.js';
+import { describe, expect, it } from 'vitest';
+import { DIALECTS, useTestStore } from '../store/testing/test-store.js';
 import { recordAudit, verifyAuditChains, type AuditSubject } from './audit.js';
 import { inTransaction } from './db-helpers.js';
 
 describe.each(DIALECTS)('audit hash chain on %s', (dialect) => {
-  let store: Store;
+  const store = useTestStore(dialect);
   const clinicA: AuditSubject = { clinicId: 'clinic-a', actorId: 'u1', actorLabel: 'a@x.test', ip: '10.0.0.1' };
   const clinicB: AuditSubject = { ...clinicA, clinicId: 'clinic-b' };
   const append = (who: AuditSubject, n: number) => inTransaction(store, (trx) => recordAudit(trx, store.dialect, who, { action: 'read', entityType: 'patient', entityId: `p${n}`, patientId: `p${n}`, detail: { n } }));
 
-  beforeAll(async () => { store = await createTestStore(dialect); });
-  afterAll(async () => store?.close());
 
   it('keeps one intact chain per clinic under concurrent appends', async () => {
     await Promise.all(Array.from({ length: 40 }, (_, n) => append(n % 2 ? clinicA : clinicB, n)));

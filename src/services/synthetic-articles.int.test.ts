@@ -1,21 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Store } from '../store/db.js';
-import { DIALECTS, createTestStore } from '../store/testing/test-store.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { DIALECTS, useTestStore } from '../store/testing/test-store.js';
 import { approvedComments } from './comments.js';
 import type { Services } from './context.js';
 import { latestArticles, popularArticles, publicArticle } from './public-articles.js';
 import { buildSyntheticClinic } from './synthetic-clinic.js';
 
 describe.each(DIALECTS)('demo articles on %s', (dialect) => {
-  let store: Store;
+  const store = useTestStore(dialect);
   let services: Services;
   let clinicId: string;
   beforeAll(async () => {
-    store = await createTestStore(dialect);
     services = { store, config: { publicUrl: 'http://demo.test', smtpUrl: undefined, secureCookies: false, dataDir: '' } };
     clinicId = (await buildSyntheticClinic(store, { seed: 42, patients: 5, asOf: '2026-06-30' })).clinicId;
   });
-  afterAll(async () => store?.close());
 
   it('publishes four reviewed articles with references', async () => {
     const latest = await latestArticles(services, clinicId);

@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { normaliseSpecimenCode, type ContraindicationResult } from '../science/index.js';
 import type { Store } from '../store/db.js';
 import { fromJson } from '../store/json.js';
-import { DIALECTS, createTestStore } from '../store/testing/test-store.js';
+import { DIALECTS, createTestStore, useTestStore } from '../store/testing/test-store.js';
 import { verifyAuditChains } from './audit.js';
 import type { Actor, Services } from './context.js';
 import { getEpisodeTimeline, getWorklist } from './pathway-overview.js';
@@ -13,14 +13,13 @@ import { buildSyntheticPathway, type SyntheticPathwayResult } from './synthetic-
 const OPTIONS = { seed: 42, patients: 60, asOf: '2026-06-30' };
 
 describe.each(DIALECTS)('synthetic pathway on %s', (dialect) => {
-  let store: Store;
+  const store = useTestStore(dialect);
   let services: Services;
   let clinicId: string;
   let result: SyntheticPathwayResult;
   let clinician: Actor;
 
   beforeAll(async () => {
-    store = await createTestStore(dialect);
     services = { store, config: { publicUrl: 'http://demo.test', smtpUrl: undefined, secureCookies: false, dataDir: '' } };
     clinicId = (await buildSyntheticClinic(store, OPTIONS)).clinicId;
     await buildSyntheticOutcomes(store, clinicId, OPTIONS);
@@ -28,7 +27,6 @@ describe.each(DIALECTS)('synthetic pathway on %s', (dialect) => {
     const staff = await store.db.selectFrom('staff_user').select(['id', 'email']).where('clinic_id', '=', clinicId).where('role', '=', 'clinician').executeTakeFirstOrThrow();
     clinician = { userId: staff.id, clinicId, role: 'clinician', timeZone: 'Europe/London', label: staff.email, ip: '127.0.0.1' };
   });
-  afterAll(async () => store?.close());
 
   it('fills a realistic share of episodes, from screening to injection', async () => {
     const episodes = Number((await store.db.selectFrom('episode').select((eb) => eb.fn.countAll().as('n')).where('clinic_id', '=', clinicId).executeTakeFirstOrThrow()).n);

@@ -1,6 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Store } from '../store/db.js';
-import { DIALECTS, createTestStore } from '../store/testing/test-store.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { DIALECTS, useTestStore } from '../store/testing/test-store.js';
 import { inTransaction } from './db-helpers.js';
 import { addressKey, clearKey, countHit, lockedSeconds, refusalOf, stableKey, type ThrottleKey, type ThrottleRule } from './throttle.js';
 
@@ -9,15 +8,13 @@ const LOCKING: ThrottleRule = { scope: 'login-account', windowSeconds: 15 * 60, 
 const at = (text: string) => Date.parse(text);
 
 describe.each(DIALECTS)('throttle on %s', (dialect) => {
-  let store: Store;
+  const store = useTestStore(dialect);
   const hit = (rule: ThrottleRule, key: ThrottleKey, nowMs: number) => inTransaction(store, (trx) => countHit(trx, rule, key, nowMs));
   const rows = () => store.db.selectFrom('throttle').selectAll().execute();
 
   beforeAll(async () => {
-    store = await createTestStore(dialect);
     for (const id of ['clinic-a', 'clinic-b']) await store.db.insertInto('clinic').values({ id, name: id, time_zone: 'UTC', created_at: '2026-01-01T00:00:00.000Z' }).execute();
   });
-  afterAll(async () => store?.close());
 
   it('is one table: migration 0006 dropped the four per-feature tables', async () => {
     const names = (await store.db.introspection.getTables()).map((t) => t.name);

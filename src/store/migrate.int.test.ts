@@ -1,13 +1,10 @@
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Store } from './db.js';
+import { describe, expect, it } from 'vitest';
 import { migrateToLatest } from './migrate.js';
-import { DIALECTS, createTestStore } from './testing/test-store.js';
+import { DIALECTS, useTestStore } from './testing/test-store.js';
 
 describe.each(DIALECTS)('migrations on %s', (dialect) => {
-  let store: Store;
-  beforeAll(async () => { store = await createTestStore(dialect); });
-  afterAll(async () => store?.close());
+  const store = useTestStore(dialect);
 
   it('are applied once and re-running them is a no-op', async () => {
     expect(await migrateToLatest(store)).toEqual([]);

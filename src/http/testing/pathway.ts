@@ -1,7 +1,7 @@
 import zlib from 'node:zlib';
 import { cleanAssessment } from '../../science/testing/assessment-fixture.js';
 import { RED_FLAG_CODES, redFlagField, type Assessment } from '../../science/index.js';
-import { TestClient } from './test-server.js';
+import { addStaff, type TestClient } from './test-server.js';
 
 /** Factories for the pathway tests: staff of each role, consent texts, signatures, and a walk from assessment to injection. */
 
@@ -22,12 +22,8 @@ let counter = 0;
 /** A clinician, a lab technician and a coordinator in the admin's clinic, each signed in. */
 export async function pathwayStaff(admin: TestClient, domain = 'clinic.test'): Promise<PathwayStaff> {
   counter++;
-  const add = async (role: string, password: string) => {
-    const email = `${role}${counter}@${domain}`;
-    const res = await admin.post('/api/v1/staff', { email, displayName: `${role[0]!.toUpperCase()}${role.slice(1)} ${counter}`, role, password });
-    if (res.statusCode !== 201) throw new Error(`staff: ${res.statusCode} ${res.body}`);
-    return { id: res.json().id as string, client: await new TestClient(admin.app, admin.ip).signIn(email, password) };
-  };
+  const add = (role: string, password: string) =>
+    addStaff(admin, { email: `${role}${counter}@${domain}`, displayName: `${role[0]!.toUpperCase()}${role.slice(1)} ${counter}`, role, password });
   const clinician = await add('clinician', CLINICIAN_PASSWORD);
   const lab = await add('lab', LAB_PASSWORD);
   const coordinator = await add('coordinator', COORDINATOR_PASSWORD);

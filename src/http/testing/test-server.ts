@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+import { afterAll, beforeAll } from 'vitest';
 import type { Dialect, Store } from '../../store/db.js';
 import { createTestStore } from '../../store/testing/test-store.js';
 import type { Services } from '../../services/context.js';
@@ -23,6 +24,30 @@ export async function createTestServer(dialect: Dialect, config: Partial<Service
   const app = await createServer({ services, webDir: undefined });
   await app.ready();
   return { app, store, services, close: async () => { await app.close(); await store.close(); fs.rmSync(dataDir, { recursive: true, force: true }); } };
+}
+
+/**
+ * For a describe block: a test server of `dialect`, started in a `beforeAll` and closed in an
+ * `afterAll`. The object is filled in by the `beforeAll` (hooks registered later run after it), so
+ * it can be taken at describe time.
+ */
+export function useTestServer(dialect: Dialect, config: Partial<Services['config']> = {}): TestServer {
+  const server = {} as TestServer;
+  beforeAll(async () => {
+    Object.assign(server, await createTestServer(dialect, config));
+  });
+  afterAll(async () => server.close?.());
+  return server;
+}
+
+/** `useTestServer` with first-run setup done: `admin` is the clinic's signed-in administrator (filled in by the same hooks). */
+export function useClinicServer(dialect: Dialect): { server: TestServer; admin: TestClient } {
+  const server = useTestServer(dialect);
+  const admin = Object.create(TestClient.prototype) as TestClient;
+  beforeAll(async () => {
+    Object.assign(admin, await setUpClinic(server.app));
+  });
+  return { server, admin };
 }
 
 /** A browser-like client: keeps the session cookie and sends the CSRF token on writes. */
@@ -55,6 +80,13 @@ export class TestClient {
 }
 
 export const ADMIN_PASSWORD = 'correct horse battery staple';
+
+/** Adds a staff account through the admin's client and signs it in from the admin's address. */
+export async function addStaff(admin: TestClient, staff: { email: string; displayName: string; role: string; password: string }): Promise<{ id: string; client: TestClient }> {
+  const res = await admin.post('/api/v1/staff', staff);
+  if (res.statusCode !== 201) throw new Error(`staff: ${res.statusCode} ${res.body}`);
+  return { id: res.json().id as string, client: await new TestClient(admin.app, admin.ip).signIn(staff.email, staff.password) };
+}
 
 /** Runs first-run setup and returns a signed-in admin client. */
 export async function setUpClinic(app: FastifyInstance, opts: { clinicName?: string; email?: string; ip?: string } = {}): Promise<TestClient> {

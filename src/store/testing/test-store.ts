@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { openStore, type Dialect, type Store } from '../db.js';
 import { migrateToLatest } from '../migrate.js';
 
@@ -34,6 +34,20 @@ export async function createTestStore(dialect: Dialect): Promise<Store> {
       await withAdmin(baseUrl, (c) => c.query(`drop database if exists ${name} with (force)`));
     },
   };
+}
+
+/**
+ * For a describe block: a fresh store of `dialect`, opened in a `beforeAll` and closed (removed) in
+ * an `afterAll`. The object is filled in by the `beforeAll` (hooks registered later run after it),
+ * so it can be taken at describe time.
+ */
+export function useTestStore(dialect: Dialect): Store {
+  const store = {} as Store;
+  beforeAll(async () => {
+    Object.assign(store, await createTestStore(dialect));
+  });
+  afterAll(async () => store.close?.());
+  return store;
 }
 
 async function withAdmin<T>(url: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
