@@ -108,6 +108,20 @@ describe('pathway settings', () => {
     await expect.poll(async () => (await call<{ settings: { nsaidWashoutDays: number } }>(context.request, 'GET', '/api/v1/pathway-settings')).settings.nsaidWashoutDays).toBe(3);
   });
 
+  it('treats a relative finding as absolute when the clinic ticks it, and back again', async () => {
+    const escalated = async () => (await call<{ settings: { escalateToAbsolute: string[] } }>(context.request, 'GET', '/api/v1/pathway-settings')).settings.escalateToAbsolute;
+    const anticoagulant = page.getByRole('checkbox', { name: 'Anticoagulant inside its wash-out' });
+    expect(await anticoagulant.isChecked()).toBe(false);
+    await anticoagulant.check();
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await expect.poll(escalated).toEqual(['anticoagulant']);
+    await page.getByRole('heading', { name: 'Contraindications: treated as absolute' }).scrollIntoViewIfNeeded();
+    await shoot(page, 'pathway-settings-escalate-desktop.png');
+    await anticoagulant.uncheck();
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await expect.poll(escalated).toEqual([]);
+  });
+
   it('fits a phone', async () => {
     await page.setViewportSize(PHONE);
     await page.reload();
