@@ -14,6 +14,7 @@ import { enqueueMail } from '../services/outbox.js';
 import { hashToken, newToken } from '../services/secrets.js';
 import type { FollowUpStopReason } from '../store/schema-outcomes.js';
 import { followUpMail } from './follow-up-mail.js';
+import { repeat } from './repeat.js';
 
 type LogLike = Pick<Logger, 'info' | 'warn' | 'error'>;
 
@@ -38,8 +39,7 @@ const SCHEDULER: Omit<AuditSubject, 'clinicId'> = { actorId: null, actorLabel: '
  * episode, an opt-out, a closed window or a missing address stops the send.
  */
 export class FollowUpScheduler {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<unknown> | undefined;
+  private loop: { stop(): Promise<void> } | undefined;
 
   constructor(
     private readonly services: Services,
@@ -48,17 +48,11 @@ export class FollowUpScheduler {
   ) {}
 
   start(): void {
-    const tick = () => {
-      this.running = this.runOnce().catch((err: unknown) => this.log.error({ err }, 'follow-up scheduler run failed')).finally(() => {
-        this.timer = setTimeout(tick, this.options.intervalMs ?? 60_000);
-      });
-    };
-    tick();
+    this.loop = repeat(() => this.runOnce(), this.options.intervalMs ?? 60_000, (err) => this.log.error({ err }, 'follow-up scheduler run failed'));
   }
 
   async stop(): Promise<void> {
-    clearTimeout(this.timer);
-    await this.running;
+    await this.loop?.stop();
   }
 
   /** One pass over every clinic at the instant `now`. Safe to repeat and to run on several servers at once. */

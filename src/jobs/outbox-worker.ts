@@ -4,6 +4,7 @@ import type { OutboxRow } from '../store/schema.js';
 import { addSeconds, nowIso } from '../services/clock.js';
 import { inTransaction } from '../services/db-helpers.js';
 import type { MailSender } from '../mail/transport.js';
+import { repeat } from './repeat.js';
 
 /** Retry delays after the 1st, 2nd, … failed attempt; after the last one the message is marked failed. */
 export const RETRY_DELAYS_SECONDS = [60, 5 * 60, 30 * 60, 2 * 3600, 6 * 3600, 24 * 3600];
@@ -19,8 +20,7 @@ type LogLike = Pick<Logger, 'info' | 'warn' | 'error'>;
  * between sending and marking means a message may go twice, never that it is lost.
  */
 export class OutboxWorker {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<unknown> | undefined;
+  private loop: { stop(): Promise<void> } | undefined;
 
   constructor(
     private readonly store: Store,
@@ -30,17 +30,11 @@ export class OutboxWorker {
   ) {}
 
   start(): void {
-    const tick = () => {
-      this.running = this.runOnce().catch((err: unknown) => this.log.error({ err }, 'outbox run failed')).finally(() => {
-        this.timer = setTimeout(tick, this.options.intervalMs ?? 5000);
-      });
-    };
-    tick();
+    this.loop = repeat(() => this.runOnce(), this.options.intervalMs ?? 5000, (err) => this.log.error({ err }, 'outbox run failed'));
   }
 
   async stop(): Promise<void> {
-    clearTimeout(this.timer);
-    await this.running;
+    await this.loop?.stop();
     this.sender?.close();
   }
 

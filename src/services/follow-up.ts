@@ -1,5 +1,5 @@
 import {
-  BASELINE_TIME_POINT_CODE, RESPONDER_PRESETS, ScienceInputError, addCalendarDuration, describeResponderRule, followUpSchedule, instrumentSpec, isIsoDate,
+  BASELINE_TIME_POINT_CODE, INSTRUMENTS, RESPONDER_PRESETS, ScienceInputError, addCalendarDuration, describeResponderRule, followUpSchedule, instrumentSpec, isIsoDate,
   type FollowUpProtocol, type ResponderRule,
 } from '../science/index.js';
 import type { Dialect } from '../store/db.js';
@@ -37,7 +37,7 @@ export function clinicToday(timeZone: string, atIso: string = nowIso()): string 
   }
 }
 
-export async function clinicTodayFor(trx: Trx, clinicId: string, atIso: string = nowIso()): Promise<string> {
+async function clinicTodayFor(trx: Trx, clinicId: string, atIso: string = nowIso()): Promise<string> {
   const clinic = await trx.selectFrom('clinic').select('time_zone').where('id', '=', clinicId).executeTakeFirst();
   return clinicToday(clinic?.time_zone ?? 'UTC', atIso);
 }
@@ -45,7 +45,7 @@ export async function clinicTodayFor(trx: Trx, clinicId: string, atIso: string =
 export type TimePointState = 'upcoming' | 'due' | 'completed' | 'missed' | 'stopped';
 
 /** Where a time point stands on `today`: only 'due' ones are emailed. */
-export function timePointState(tp: Pick<FollowUpTimePointRow, 'status' | 'window_start_on' | 'window_end_on'>, today: string): TimePointState {
+function timePointState(tp: Pick<FollowUpTimePointRow, 'status' | 'window_start_on' | 'window_end_on'>, today: string): TimePointState {
   if (tp.status === 'stopped') return 'stopped';
   if (tp.status === 'completed') return 'completed';
   if (today < tp.window_start_on) return 'upcoming';
@@ -146,7 +146,7 @@ export interface FollowUpView {
   responderRules: ResponderRuleEntry[];
 }
 
-export function presentResponse(r: SurveyResponseRow): ResponseView {
+function presentResponse(r: SurveyResponseRow): ResponseView {
   return {
     id: r.id, timePoint: r.time_point_code, instrument: r.instrument_code, instrumentVersion: r.instrument_version, status: r.status, mode: r.mode,
     answers: fromJson<Record<string, unknown>>(r.answers_json) ?? {}, score: r.score, scoreDetail: fromJson<Record<string, unknown>>(r.score_detail_json),
@@ -166,10 +166,10 @@ function presentContact(c: ContactWithDelivery): ContactView {
 
 /**
  * Minimal important change of an instrument for the chart band: the clinic's rule for that
- * instrument first (a map instrument → rule, or one rule), else Ostelo 2008.
+ * instrument first, else Ostelo 2008.
  */
-function importantChangeOf(code: string, rules: ResponderRule | ResponderRules): TrajectoryView['importantChange'] {
-  const rule = 'kind' in rules && typeof rules.kind === 'string' ? rules as ResponderRule : (rules as ResponderRules)[code];
+function importantChangeOf(code: string, rules: ResponderRules): TrajectoryView['importantChange'] {
+  const rule = rules[code];
   const found: { points: number | null; percent: number | null } = { points: null, percent: null };
   const walk = (r: ResponderRule) => {
     if (r.kind === 'absolute' && r.instrument === code && found.points === null) found.points = r.points;
@@ -185,7 +185,7 @@ function importantChangeOf(code: string, rules: ResponderRule | ResponderRules):
 }
 
 /** Scores over time per instrument, ordered by time point (the patient's chart and the staff chart). */
-export function trajectories(timePoints: Pick<FollowUpTimePointRow, 'code' | 'label' | 'due_on' | 'position'>[], responses: SurveyResponseRow[], rule: ResponderRule | ResponderRules): TrajectoryView[] {
+export function trajectories(timePoints: Pick<FollowUpTimePointRow, 'code' | 'label' | 'due_on' | 'position'>[], responses: SurveyResponseRow[], rules: ResponderRules): TrajectoryView[] {
   const order = new Map(timePoints.map((t) => [t.code, t]));
   const byInstrument = new Map<string, SurveyResponseRow[]>();
   for (const r of responses) {
@@ -202,16 +202,16 @@ export function trajectories(timePoints: Pick<FollowUpTimePointRow, 'code' | 'la
       .map((r) => { const t = order.get(r.time_point_code)!; return { timePoint: t.code, label: t.label, dueOn: t.due_on, completedAt: r.completed_at, score: r.score! }; });
     out.push({
       instrument: code, title: spec.title, label: spec.shortLabel, scoreMin: spec.scoreMin, scoreMax: spec.scoreMax, higherIsWorse: spec.higherIsWorse,
-      baseline: points.find((p) => p.timePoint === BASELINE_TIME_POINT_CODE)?.score ?? null, importantChange: importantChangeOf(code, rule), points,
+      baseline: points.find((p) => p.timePoint === BASELINE_TIME_POINT_CODE)?.score ?? null, importantChange: importantChangeOf(code, rules), points,
     });
   }
-  return out.sort((a, b) => Object.keys(INSTRUMENT_ORDER).indexOf(a.instrument) - Object.keys(INSTRUMENT_ORDER).indexOf(b.instrument));
+  // In Autolog's instrument order, as the summary and the responder rules list them.
+  const instrumentOrder = Object.keys(INSTRUMENTS);
+  return out.sort((a, b) => instrumentOrder.indexOf(a.instrument) - instrumentOrder.indexOf(b.instrument));
 }
 
-const INSTRUMENT_ORDER = { 'nrs-back': 0, 'nrs-leg': 1, odi: 2, peg: 3, pgic: 4 } as const;
-
 /** A time point's instruments split into those asked and those waiting for the clinic's licensed copy. */
-export function offeredInstruments(instrumentsJson: unknown, active: ReadonlyMap<string, unknown>): { instruments: string[]; notImported: string[] } {
+function offeredInstruments(instrumentsJson: unknown, active: ReadonlyMap<string, unknown>): { instruments: string[]; notImported: string[] } {
   const codes = fromJson<string[]>(instrumentsJson) ?? [];
   return { instruments: codes.filter((c) => active.has(c)), notImported: codes.filter((c) => !active.has(c)) };
 }
@@ -353,17 +353,17 @@ export async function stopFollowUp(trx: Trx, dialect: Dialect, who: AuditSubject
 }
 
 /** Undoes `stopFollowUp` for the same reason (an episode reopened, a date set again). */
-export async function resumeFollowUp(trx: Trx, dialect: Dialect, who: AuditSubject, clinicId: string, episodeId: string, reason: FollowUpStopReason): Promise<void> {
+async function resumeFollowUp(trx: Trx, dialect: Dialect, who: AuditSubject, clinicId: string, episodeId: string, reason: FollowUpStopReason): Promise<void> {
   const schedule = await trx.selectFrom('follow_up_schedule').selectAll().where('clinic_id', '=', clinicId).where('episode_id', '=', episodeId).executeTakeFirst();
   if (!schedule || schedule.status !== 'stopped' || schedule.stop_reason !== reason) return;
   const now = nowIso();
   const today = await clinicTodayFor(trx, clinicId, now);
   await trx.updateTable('follow_up_schedule').set({ status: 'active', stop_reason: null, stopped_at: null, updated_at: now }).where('id', '=', schedule.id).execute();
-  const points = await trx.selectFrom('follow_up_time_point').selectAll().where('clinic_id', '=', clinicId).where('schedule_id', '=', schedule.id).where('status', '=', 'stopped').where('stop_reason', '=', reason).execute();
-  for (const tp of points) {
-    await trx.updateTable('follow_up_time_point').set({ status: 'open', stop_reason: null, next_send_on: tp.sends === 0 ? tp.window_start_on : today, updated_at: now }).where('id', '=', tp.id).execute();
-  }
-  await recordAudit(trx, dialect, who, { action: 'update', entityType: 'follow_up_schedule', entityId: schedule.id, patientId: schedule.patient_id, detail: { episodeId, resumed: reason, timePoints: points.length } });
+  // A point never emailed waits for its window again; one mid-reminders carries on from today.
+  const resumed = await trx.updateTable('follow_up_time_point')
+    .set((eb) => ({ status: 'open', stop_reason: null, next_send_on: eb.case().when('sends', '=', 0).then(eb.ref('window_start_on')).else(today).end(), updated_at: now }))
+    .where('clinic_id', '=', clinicId).where('schedule_id', '=', schedule.id).where('status', '=', 'stopped').where('stop_reason', '=', reason).executeTakeFirst();
+  await recordAudit(trx, dialect, who, { action: 'update', entityType: 'follow_up_schedule', entityId: schedule.id, patientId: schedule.patient_id, detail: { episodeId, resumed: reason, timePoints: Number(resumed.numUpdatedRows) } });
 }
 
 /**
@@ -514,7 +514,7 @@ export async function recordTreatmentFailure(services: Services, actor: Actor, e
 // ---------------------------------------------------------------------------------------------
 
 /** Days before a window closes when a time point joins the phone worklist whatever the emails did. */
-export const WORKLIST_CLOSING_DAYS = 3;
+const WORKLIST_CLOSING_DAYS = 3;
 
 export type WorklistReason = 'reminders-exhausted' | 'no-email' | 'bounced' | 'window-closing';
 

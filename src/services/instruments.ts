@@ -21,6 +21,8 @@ export interface ResolvedInstrument {
   version: string;
   /** the imported copy's row, or null for Autolog's wording */
   instrumentId: string | null;
+  /** when the imported copy was imported, or null for Autolog's wording */
+  importedAt: string | null;
   recallPeriod: string | null;
 }
 
@@ -29,15 +31,15 @@ export interface ResolvedInstrument {
  * (a clinic with Keele's licence can ask the validated STarT Back); the ODI exists only once imported.
  */
 export async function activeInstruments(db: Kysely<Database>, clinicId: string): Promise<Map<string, ResolvedInstrument>> {
-  const imported = await db.selectFrom('instrument').select(['id', 'code', 'version', 'questionnaire_json']).where('clinic_id', '=', clinicId).where('active', '=', 1).execute();
+  const imported = await db.selectFrom('instrument').select(['id', 'code', 'version', 'questionnaire_json', 'imported_at']).where('clinic_id', '=', clinicId).where('active', '=', 1).execute();
   const out = new Map<string, ResolvedInstrument>();
   for (const spec of Object.values(INSTRUMENTS)) {
     const row = imported.find((r) => r.code === spec.code);
     if (row) {
       const questionnaire = fromJson<Questionnaire>(row.questionnaire_json)!;
-      out.set(spec.code, { code: spec.code, spec, questionnaire, version: row.version, instrumentId: row.id, recallPeriod: recallPeriodOf(questionnaire) });
+      out.set(spec.code, { code: spec.code, spec, questionnaire, version: row.version, instrumentId: row.id, importedAt: row.imported_at, recallPeriod: recallPeriodOf(questionnaire) });
     } else if (spec.questionnaire) {
-      out.set(spec.code, { code: spec.code, spec, questionnaire: spec.questionnaire, version: BUILT_IN_WORDING_VERSION, instrumentId: null, recallPeriod: recallPeriodOf(spec.questionnaire) });
+      out.set(spec.code, { code: spec.code, spec, questionnaire: spec.questionnaire, version: BUILT_IN_WORDING_VERSION, instrumentId: null, importedAt: null, recallPeriod: recallPeriodOf(spec.questionnaire) });
     }
   }
   return out;
@@ -64,12 +66,11 @@ export interface InstrumentView {
 export async function listInstruments(services: Services, actor: Actor): Promise<InstrumentView[]> {
   assertCan(actor, 'outcome:read');
   const active = await activeInstruments(services.store.db, actor.clinicId);
-  const importedAt = new Map((await services.store.db.selectFrom('instrument').select(['code', 'imported_at']).where('clinic_id', '=', actor.clinicId).where('active', '=', 1).execute()).map((r) => [r.code, r.imported_at]));
   return Object.values(INSTRUMENTS).map((spec) => {
     const resolved = active.get(spec.code);
     return {
       code: spec.code, title: spec.title, wording: spec.wording, available: Boolean(resolved),
-      source: resolved ? (resolved.instrumentId ? 'imported' : 'built-in') : null, version: resolved?.version ?? null, importedAt: importedAt.get(spec.code) ?? null,
+      source: resolved ? (resolved.instrumentId ? 'imported' : 'built-in') : null, version: resolved?.version ?? null, importedAt: resolved?.importedAt ?? null,
       outcome: spec.outcome, scoreMin: spec.scoreMin, scoreMax: spec.scoreMax, higherIsWorse: spec.higherIsWorse, licence: spec.licence, questions: spec.structure.length,
     };
   });

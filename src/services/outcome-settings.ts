@@ -41,14 +41,14 @@ const pointsOrPercent = (instrument: string, points: number): ResponderRule => (
  * baseline; Farrar 2001: about 2 NRS points or about 30 % matched "much improved" on the PGIC.
  * PEG and PGIC have no default (a clinic may add one).
  */
-export const DEFAULT_RESPONDER_RULES: ResponderRules = {
+const DEFAULT_RESPONDER_RULES: ResponderRules = {
   [INSTRUMENT_CODES.nrsBack]: pointsOrPercent(INSTRUMENT_CODES.nrsBack, 2),
   [INSTRUMENT_CODES.nrsLeg]: pointsOrPercent(INSTRUMENT_CODES.nrsLeg, 2),
   [INSTRUMENT_CODES.odi]: pointsOrPercent(INSTRUMENT_CODES.odi, 10),
 };
 
 /** The back-pain NRS rule: the rule of the patient's chart and of clients that know one rule only. */
-export const DEFAULT_RESPONDER_RULE: ResponderRule = DEFAULT_RESPONDER_RULES[INSTRUMENT_CODES.nrsBack]!;
+const DEFAULT_RESPONDER_RULE: ResponderRule = DEFAULT_RESPONDER_RULES[INSTRUMENT_CODES.nrsBack]!;
 
 export interface ResponderRuleEntry {
   instrument: string;

@@ -139,7 +139,7 @@ const THRESHOLD_TOLERANCE = 1e-9;
  * exactly the three-valued (Kleene) logic of `isResponder`: a missing score makes a sub-rule
  * unknown, `all` is false as soon as one part is false, `any` true as soon as one is true.
  */
-export function responderRuleSql(rule: ResponderRule, column: (instrument: string, which: 'f' | 'b') => RawBuilder<number>): RawBuilder<boolean> {
+function responderRuleSql(rule: ResponderRule, column: (instrument: string, which: 'f' | 'b') => RawBuilder<number>): RawBuilder<boolean> {
   switch (rule.kind) {
     case 'absolute': {
       const f = column(rule.instrument, 'f');
@@ -170,11 +170,11 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/;
  * points, 45 ms p50 for the three queries), so above ~5,000 the live summary would leave the
  * 50 ms budget; the rollup of such a clinic rebuilds in well under a second.
  */
-export const ROLLUP_MIN_TIME_POINTS = 5_000;
+const ROLLUP_MIN_TIME_POINTS = 5_000;
 /** The scheduler rebuilds a large clinic's rollup this often (and checks a small clinic's size). */
-export const ROLLUP_REFRESH_SECONDS = 10 * 60;
+const ROLLUP_REFRESH_SECONDS = 10 * 60;
 /** A rollup older than this is not used: the summary is computed live instead. */
-export const ROLLUP_MAX_AGE_SECONDS = 30 * 60;
+const ROLLUP_MAX_AGE_SECONDS = 30 * 60;
 
 /** A rollup cell's dimensions ('' = all); `signature` groups the rows of episodes with the same pairs (refresh only). */
 interface Dimensions { clinician_id?: string; structure?: string; signature?: number }

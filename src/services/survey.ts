@@ -11,7 +11,7 @@ import { activeInstruments, type ResolvedInstrument } from './instruments.js';
 import { askedInstruments, saveResponse } from './outcome-responses.js';
 import { loadOutcomeSettings } from './outcome-settings.js';
 import { hashToken } from './secrets.js';
-import { addressKey, countHit, lockedSeconds, type ThrottleKey, type ThrottleRule } from './throttle.js';
+import { addressKey, countHit, lockedSeconds, type ThrottleRule } from './throttle.js';
 
 /**
  * The patient's side of follow-up, reached only through an emailed link: resolve the link,
@@ -20,9 +20,9 @@ import { addressKey, countHit, lockedSeconds, type ThrottleKey, type ThrottleRul
  */
 
 /** Wrong links from one address before it must wait (a 256-bit token cannot be guessed anyway; this keeps scanners off). */
-export const SURVEY_MAX_FAILURES = 10;
-export const SURVEY_THROTTLE_WINDOW_SECONDS = 15 * 60;
-export const SURVEY_LOCK_SECONDS = 15 * 60;
+const SURVEY_MAX_FAILURES = 10;
+const SURVEY_THROTTLE_WINDOW_SECONDS = 15 * 60;
+const SURVEY_LOCK_SECONDS = 15 * 60;
 
 /** The audit trail's name for a patient acting through their link (no address is recorded). */
 const PATIENT: Omit<AuditSubject, 'clinicId'> = { actorId: null, actorLabel: 'patient (survey link)', ip: null };
@@ -72,39 +72,60 @@ const SURVEY_THROTTLE: ThrottleRule = {
   scope: 'survey-link', windowSeconds: SURVEY_THROTTLE_WINDOW_SECONDS, window: 'from-first-hit', max: SURVEY_MAX_FAILURES, lockSeconds: SURVEY_LOCK_SECONDS,
 };
 
-function throttleKey(store: Store, address: string, now: string): Promise<ThrottleKey> {
-  return addressKey(store, SURVEY_THROTTLE.scope, null, address, Date.parse(now));
+/**
+ * The guard every request through a link passes: an address that has guessed too often waits,
+ * whatever it asks for; otherwise `run` gets the token's hash in one transaction, and a token that
+ * is malformed or unknown (`isInvalid`) counts against the address.
+ */
+async function guarded<T>(
+  store: Store, token: string, address: string, wrap: (link: { kind: 'invalid' } | { kind: 'throttled'; retryAfterSeconds: number }) => T,
+  isInvalid: (result: T) => boolean, run: (trx: Trx, tokenHash: string, now: string) => Promise<T>,
+): Promise<T> {
+  const now = nowIso();
+  const nowMs = Date.parse(now);
+  const key = await addressKey(store, SURVEY_THROTTLE.scope, null, address, nowMs);
+  const wait = await lockedSeconds(store.db, SURVEY_THROTTLE.scope, key, nowMs);
+  if (wait > 0) return wrap({ kind: 'throttled', retryAfterSeconds: wait });
+  const result = TOKEN_SHAPE.test(token) ? await inTransaction(store, (trx) => run(trx, hashToken(token), now)) : wrap({ kind: 'invalid' });
+  if (isInvalid(result)) await inTransaction(store, (trx) => countHit(trx, SURVEY_THROTTLE, key, nowMs));
+  return result;
 }
 
-function lockedFor(store: Store, key: ThrottleKey, now: string): Promise<number> {
-  return lockedSeconds(store.db, SURVEY_THROTTLE.scope, key, Date.parse(now));
-}
-
-async function countFailure(store: Store, key: ThrottleKey, now: string): Promise<void> {
-  await inTransaction(store, (trx) => countHit(trx, SURVEY_THROTTLE, key, Date.parse(now)));
-}
+const asLink = (link: SurveyLink): SurveyLink => link;
+const isInvalidLink = (link: SurveyLink): boolean => link.kind === 'invalid';
 
 // ---------------------------------------------------------------------------------------------
 // Resolving a link
 // ---------------------------------------------------------------------------------------------
 
-async function resolve(trx: Trx, tokenHash: string): Promise<SurveyLink> {
+/** The link's time point, or undefined for a token that was never issued. */
+async function linkedTimePoint(trx: Trx, tokenHash: string): Promise<FollowUpTimePointRow | undefined> {
   const link = await trx.selectFrom('survey_link').select(['clinic_id', 'time_point_id']).where('token_hash', '=', tokenHash).executeTakeFirst();
-  if (!link) return { kind: 'invalid' };
-  const tp = await trx.selectFrom('follow_up_time_point').selectAll().where('id', '=', link.time_point_id).where('clinic_id', '=', link.clinic_id).executeTakeFirstOrThrow();
-  const clinicRow = await trx.selectFrom('clinic').select(['name', 'time_zone']).where('id', '=', link.clinic_id).executeTakeFirstOrThrow();
-  const settings = await loadOutcomeSettings(trx, link.clinic_id);
+  if (!link) return undefined;
+  return trx.selectFrom('follow_up_time_point').selectAll().where('id', '=', link.time_point_id).where('clinic_id', '=', link.clinic_id).executeTakeFirstOrThrow();
+}
+
+async function resolve(trx: Trx, tokenHash: string): Promise<SurveyLink> {
+  const tp = await linkedTimePoint(trx, tokenHash);
+  return tp ? linkState(trx, tp) : { kind: 'invalid' };
+}
+
+/** Where the patient stands through a link to this time point (its clinic's today). */
+async function linkState(trx: Trx, tp: FollowUpTimePointRow): Promise<SurveyLink> {
+  const clinicId = tp.clinic_id;
+  const clinicRow = await trx.selectFrom('clinic').select(['name', 'time_zone']).where('id', '=', clinicId).executeTakeFirstOrThrow();
+  const settings = await loadOutcomeSettings(trx, clinicId);
   const clinic: ClinicFace = { name: clinicRow.name, contactText: settings.contactText };
-  const episode = await trx.selectFrom('episode').select('status').where('id', '=', tp.episode_id).where('clinic_id', '=', link.clinic_id).executeTakeFirstOrThrow();
-  const schedule = await trx.selectFrom('follow_up_schedule').select('status').where('id', '=', tp.schedule_id).where('clinic_id', '=', link.clinic_id).executeTakeFirstOrThrow();
+  const episode = await trx.selectFrom('episode').select('status').where('id', '=', tp.episode_id).where('clinic_id', '=', clinicId).executeTakeFirstOrThrow();
+  const schedule = await trx.selectFrom('follow_up_schedule').select('status').where('id', '=', tp.schedule_id).where('clinic_id', '=', clinicId).executeTakeFirstOrThrow();
   const today = clinicToday(clinicRow.time_zone);
   // The link is valid for its time point's window, which follows the procedure date when it moves.
   if (today > tp.window_end_on) return { kind: 'expired', clinic };
   if (tp.status === 'stopped' || schedule.status === 'stopped' || episode.status === 'cancelled') return { kind: 'stopped', clinic };
   if (today < tp.window_start_on) return { kind: 'not-yet', clinic, opensOn: tp.window_start_on };
-  const patient = await trx.selectFrom('patient').select(['given_name', 'preferred_language']).where('id', '=', tp.patient_id).where('clinic_id', '=', link.clinic_id).executeTakeFirstOrThrow();
-  const asked = askedInstruments(tp, await activeInstruments(trx, link.clinic_id));
-  const responses = await trx.selectFrom('survey_response').selectAll().where('clinic_id', '=', link.clinic_id).where('time_point_id', '=', tp.id).execute();
+  const patient = await trx.selectFrom('patient').select(['given_name', 'preferred_language']).where('id', '=', tp.patient_id).where('clinic_id', '=', clinicId).executeTakeFirstOrThrow();
+  const asked = askedInstruments(tp, await activeInstruments(trx, clinicId));
+  const responses = await trx.selectFrom('survey_response').selectAll().where('clinic_id', '=', clinicId).where('time_point_id', '=', tp.id).execute();
   const steps = asked.map((instrument): SurveyStep => {
     const r = responses.find((x) => x.instrument_code === instrument.code);
     return {
@@ -113,7 +134,7 @@ async function resolve(trx: Trx, tokenHash: string): Promise<SurveyLink> {
       answers: fromJson<Record<string, unknown>>(r?.answers_json) ?? {},
     };
   });
-  const context: SurveyContext = { clinicId: link.clinic_id, clinic, timePoint: tp, patient: { givenName: patient.given_name, language: patient.preferred_language }, steps, today };
+  const context: SurveyContext = { clinicId, clinic, timePoint: tp, patient: { givenName: patient.given_name, language: patient.preferred_language }, steps, today };
   return { kind: tp.status === 'completed' ? 'completed' : 'open', context };
 }
 
@@ -122,13 +143,7 @@ async function resolve(trx: Trx, tokenHash: string): Promise<SurveyLink> {
  * an address has guessed too often it waits, whatever it asks for.
  */
 export async function openSurveyLink(store: Store, token: string, address: string): Promise<SurveyLink> {
-  const now = nowIso();
-  const key = await throttleKey(store, address, now);
-  const wait = await lockedFor(store, key, now);
-  if (wait > 0) return { kind: 'throttled', retryAfterSeconds: wait };
-  const found = TOKEN_SHAPE.test(token) ? await inTransaction(store, (trx) => resolve(trx, hashToken(token))) : ({ kind: 'invalid' } as const);
-  if (found.kind === 'invalid') await countFailure(store, key, now);
-  return found;
+  return guarded(store, token, address, asLink, isInvalidLink, resolve);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -149,16 +164,10 @@ export type SubmitResult =
  * time point already completed changes nothing (a double submit of the last page).
  */
 export async function submitSurveyStep(store: Store, token: string, address: string, input: { step: string; action: SurveyAction; answers: Record<string, unknown> }): Promise<SubmitResult> {
-  const now = nowIso();
-  const key = await throttleKey(store, address, now);
-  const wait = await lockedFor(store, key, now);
-  if (wait > 0) return { kind: 'link', link: { kind: 'throttled', retryAfterSeconds: wait } };
-  if (!TOKEN_SHAPE.test(token)) {
-    await countFailure(store, key, now);
-    return { kind: 'link', link: { kind: 'invalid' } };
-  }
-  const result = await inTransaction(store, async (trx): Promise<SubmitResult> => {
-    const link = await resolve(trx, hashToken(token));
+  const wrap = (link: SurveyLink): SubmitResult => ({ kind: 'link', link });
+  const isInvalid = (result: SubmitResult) => result.kind === 'link' && result.link.kind === 'invalid';
+  return guarded(store, token, address, wrap, isInvalid, async (trx, tokenHash, now): Promise<SubmitResult> => {
+    const link = await resolve(trx, tokenHash);
     if (link.kind !== 'open') return { kind: 'link', link };
     const { context } = link;
     const index = context.steps.findIndex((s) => s.code === input.step);
@@ -169,8 +178,8 @@ export async function submitSurveyStep(store: Store, token: string, address: str
       timePoint: context.timePoint, instrument: step.instrument, raw: input.answers, complete: input.action === 'next', mode: 'web', enteredBy: null,
     }, context.steps.map((s) => s.code));
     if (!saved.ok) return { kind: 'problems', link, step: step.code, problems: saved.problems, answers: saved.answers };
-    await trx.updateTable('survey_link').set({ last_used_at: now }).where('token_hash', '=', hashToken(token)).execute();
-    const after = await resolve(trx, hashToken(token));
+    await trx.updateTable('survey_link').set({ last_used_at: now }).where('token_hash', '=', tokenHash).execute();
+    const after = await resolve(trx, tokenHash);
     if (after.kind !== 'open' && after.kind !== 'completed') return { kind: 'link', link: after };
     const steps = after.context.steps;
     let nextStep: string | null = null;
@@ -179,33 +188,23 @@ export async function submitSurveyStep(store: Store, token: string, address: str
     else nextStep = step.code;
     return { kind: 'saved', link: after, step: step.code, action: input.action, nextStep, completed: saved.timePointCompleted };
   });
-  if (result.kind === 'link' && result.link.kind === 'invalid') await countFailure(store, key, now);
-  return result;
 }
 
 /** The patient asks for no more questionnaires: the schedule stops, and the opt-out is logged and counted. */
 export async function optOutFromLink(store: Store, token: string, address: string): Promise<SurveyLink> {
-  const now = nowIso();
-  const key = await throttleKey(store, address, now);
-  const wait = await lockedFor(store, key, now);
-  if (wait > 0) return { kind: 'throttled', retryAfterSeconds: wait };
-  if (!TOKEN_SHAPE.test(token)) { await countFailure(store, key, now); return { kind: 'invalid' }; }
-  const result = await inTransaction(store, async (trx): Promise<SurveyLink> => {
-    const link = await resolve(trx, hashToken(token));
+  return guarded(store, token, address, asLink, isInvalidLink, async (trx, tokenHash, now) => {
+    const tp = await linkedTimePoint(trx, tokenHash);
+    if (!tp) return { kind: 'invalid' };
+    const link = await linkState(trx, tp);
     if (link.kind !== 'open' && link.kind !== 'completed' && link.kind !== 'not-yet') return link;
-    const tokenHash = hashToken(token);
-    const row = await trx.selectFrom('survey_link').select(['clinic_id', 'time_point_id']).where('token_hash', '=', tokenHash).executeTakeFirstOrThrow();
-    const tp = await trx.selectFrom('follow_up_time_point').select(['episode_id', 'patient_id']).where('id', '=', row.time_point_id).where('clinic_id', '=', row.clinic_id).executeTakeFirstOrThrow();
-    const who = { clinicId: row.clinic_id, ...PATIENT };
+    const who = { clinicId: tp.clinic_id, ...PATIENT };
     await trx.insertInto('follow_up_contact').values({
-      id: newId(), clinic_id: row.clinic_id, time_point_id: row.time_point_id, patient_id: tp.patient_id, channel: 'web', kind: 'opt-out', send_number: null,
+      id: newId(), clinic_id: tp.clinic_id, time_point_id: tp.id, patient_id: tp.patient_id, channel: 'web', kind: 'opt-out', send_number: null,
       outbox_id: null, outcome: null, note: null, created_at: now, created_by: null, created_by_label: PATIENT.actorLabel,
     }).execute();
-    await stopFollowUp(trx, store.dialect, who, row.clinic_id, tp.episode_id, 'opted-out');
+    await stopFollowUp(trx, store.dialect, who, tp.clinic_id, tp.episode_id, 'opted-out');
     return resolve(trx, tokenHash);
   });
-  if (result.kind === 'invalid') await countFailure(store, key, now);
-  return result;
 }
 
 export interface PatientProgress {

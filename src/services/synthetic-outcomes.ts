@@ -1,4 +1,4 @@
-import { sql, type Insertable } from 'kysely';
+import type { Insertable } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import {
   BASELINE_TIME_POINT_CODE, DEFAULT_FOLLOW_UP_PROTOCOL, PGIC_CATEGORIES, SCIENCE_VERSION, addCalendarDuration, followUpSchedule, scorePeg, type InjectionStructure,
@@ -11,7 +11,8 @@ import type { BedsideVerificationTable, InjectionProcedureTable, SpecimenTable }
 import { recordAudit } from './audit.js';
 import { inTransaction } from './db-helpers.js';
 import { DEFAULT_INSTRUMENTS } from './outcome-settings.js';
-import { seededRandom } from './synthetic-random.js';
+import { inChunks, setPlannedDates } from './synthetic-batches.js';
+import { seededIds, seededRandom } from './synthetic-random.js';
 
 /**
  * Deterministic synthetic follow-up for a synthetic clinic: a planned procedure date for every
@@ -74,13 +75,11 @@ export async function buildSyntheticOutcomes(store: Store, clinicId: string, opt
   const normal = () => Math.sqrt(-2 * Math.log(random() || 1e-12)) * Math.cos(2 * Math.PI * random());
   const clamp = (v: number, lo: number, hi: number) => Math.max(lo, Math.min(hi, Math.round(v)));
   const asOfMs = Date.parse(`${options.asOf}T12:00:00Z`);
-  let idClock = asOfMs - 300 * 86_400_000;
-  const id = () => uuidv7({ msecs: idClock++, random: Uint8Array.from({ length: 16 }, () => Math.floor(random() * 256)) });
+  const id = seededIds(random, asOfMs - 300 * 86_400_000);
   const iso = (date: string) => `${date}T10:00:00.000Z`;
   // The injections draw from their own seeded stream, so the answers are the same as without them.
   const procedureRandom = seededRandom(options.seed * 104_729 + 3);
-  let procedureClock = asOfMs - 600 * 86_400_000;
-  const procedureId = () => uuidv7({ msecs: procedureClock++, random: Uint8Array.from({ length: 16 }, () => Math.floor(procedureRandom() * 256)) });
+  const procedureId = seededIds(procedureRandom, asOfMs - 600 * 86_400_000);
   const clinicians = await syntheticClinicians(store, clinicId, options.asOf);
   let episodes = 0;
   let timePoints = 0;
@@ -190,18 +189,14 @@ export async function buildSyntheticOutcomes(store: Store, clinicId: string, opt
       });
     }
     await inTransaction(store, async (trx) => {
-      const chunk = async <T>(rows: T[], size: number, insert: (part: T[]) => Promise<unknown>) => { for (let i = 0; i < rows.length; i += size) await insert(rows.slice(i, i + size)); };
-      // One statement per chunk: planned_procedure_on = CASE id WHEN … THEN … END.
-      await chunk(dates, 200, (part) => trx.updateTable('episode')
-        .set({ planned_procedure_on: sql<string>`case id ${sql.join(part.map(([eid, d]) => sql`when ${eid} then ${d}`), sql` `)} end` })
-        .where('clinic_id', '=', clinicId).where('id', 'in', part.map(([eid]) => eid)).execute());
-      await chunk(schedules, 200, (part) => trx.insertInto('follow_up_schedule').values(part).execute());
-      await chunk(points, 100, (part) => trx.insertInto('follow_up_time_point').values(part).execute());
-      await chunk(answers, 100, (part) => trx.insertInto('survey_response').values(part).execute());
-      await chunk(specimens, 100, (part) => trx.insertInto('specimen').values(part).execute());
-      await chunk(checks, 100, (part) => trx.insertInto('bedside_verification').values(part).execute());
-      await chunk(procedures, 50, (part) => trx.insertInto('injection_procedure').values(part).execute());
-      await chunk(targets, 200, (part) => trx.insertInto('injection_target').values(part).execute());
+      await inChunks(dates, 200, (part) => setPlannedDates(trx, clinicId, part));
+      await inChunks(schedules, 200, (part) => trx.insertInto('follow_up_schedule').values(part).execute());
+      await inChunks(points, 100, (part) => trx.insertInto('follow_up_time_point').values(part).execute());
+      await inChunks(answers, 100, (part) => trx.insertInto('survey_response').values(part).execute());
+      await inChunks(specimens, 100, (part) => trx.insertInto('specimen').values(part).execute());
+      await inChunks(checks, 100, (part) => trx.insertInto('bedside_verification').values(part).execute());
+      await inChunks(procedures, 50, (part) => trx.insertInto('injection_procedure').values(part).execute());
+      await inChunks(targets, 200, (part) => trx.insertInto('injection_target').values(part).execute());
       await recordAudit(trx, store.dialect, { clinicId, actorId: null, actorLabel: 'autolog demo', ip: null }, {
         action: 'create', entityType: 'follow_up_schedule', detail: { synthetic: true, episodes: page.length, timePoints: points.length, responses: answers.length, injections: procedures.length },
       });

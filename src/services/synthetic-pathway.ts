@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
-import { sql, type Insertable, type Kysely } from 'kysely';
-import { v7 as uuidv7 } from 'uuid';
+import type { Insertable, Kysely } from 'kysely';
 import {
   PAIN_DURATIONS, PRODUCT_AGE_LIMIT_HOURS_DEFAULT, SCIENCE_VERSION, TREATMENTS_TRIED, addCalendarDuration, assessContraindications, checkInjection,
   instructionsText, procedureInstructions, productExpiresAt, resolveContraindicationSettings, specimenCodeFrom,
@@ -16,7 +15,8 @@ import type {
 } from '../store/schema-pathway.js';
 import { recordAudit } from './audit.js';
 import { inTransaction, type Trx } from './db-helpers.js';
-import { seededRandom } from './synthetic-random.js';
+import { inChunks, setPlannedDates } from './synthetic-batches.js';
+import { seededIds, seededRandom } from './synthetic-random.js';
 
 /**
  * Deterministic synthetic pathway records for a synthetic clinic, so the demo's episode pages,
@@ -54,7 +54,7 @@ export interface SyntheticPathwayResult {
 }
 
 /** Short consent texts written for the demo clinic; clearly not a clinic's real consent. */
-export const DEMO_CONSENT_TEXTS = {
+const DEMO_CONSENT_TEXTS = {
   procedure: {
     title: 'Consent to PRP injection for back pain (DEMO TEXT — not for real use)',
     body: [
@@ -237,21 +237,19 @@ async function bareInjections(db: Kysely<Database>, clinicId: string, episodeIds
 }
 
 async function removeBareInjections(trx: Trx, clinicId: string, rows: { id: string; specimen_id: string; verification_id: string }[]): Promise<void> {
-  for (let i = 0; i < rows.length; i += 200) {
-    const part = rows.slice(i, i + 200);
+  await inChunks(rows, 200, async (part) => {
     await trx.deleteFrom('injection_target').where('clinic_id', '=', clinicId).where('procedure_id', 'in', part.map((r) => r.id)).execute();
     await trx.deleteFrom('injection_procedure').where('clinic_id', '=', clinicId).where('id', 'in', part.map((r) => r.id)).execute();
     await trx.deleteFrom('bedside_verification').where('clinic_id', '=', clinicId).where('id', 'in', part.map((r) => r.verification_id)).execute();
     await trx.deleteFrom('specimen').where('clinic_id', '=', clinicId).where('id', 'in', part.map((r) => r.specimen_id)).execute();
-  }
+  });
 }
 
 export async function buildSyntheticPathway(store: Store, clinicId: string, options: SyntheticPathwayOptions, onProgress?: (episodes: number) => void): Promise<SyntheticPathwayResult> {
   const r = seededRandom(options.seed * 104_729 + 31);
   const asOf = options.asOf;
   const asOfMs = Date.parse(`${asOf}T18:00:00Z`);
-  let idClock = asOfMs - 200 * DAY_MS;
-  const id = () => uuidv7({ msecs: idClock++, random: Uint8Array.from({ length: 16 }, () => Math.floor(r() * 256)) });
+  const id = seededIds(r, asOfMs - 200 * DAY_MS);
   const staff = await staffOf(store, clinicId);
   const clinicName = (await store.db.selectFrom('clinic').select('name').where('id', '=', clinicId).executeTakeFirstOrThrow()).name;
   const settings = resolveContraindicationSettings({});
@@ -454,21 +452,20 @@ export async function buildSyntheticPathway(store: Store, clinicId: string, opti
     }
 
     await inTransaction(store, async (trx) => {
-      const chunk = async <T>(rows: T[], size: number, insert: (part: T[]) => Promise<unknown>) => { for (let i = 0; i < rows.length; i += size) await insert(rows.slice(i, i + size)); };
       await removeBareInjections(trx, clinicId, bare.rows);
-      await chunk(planned, 200, (part) => setPlannedDates(trx, clinicId, part));
-      await chunk(leads, 100, (part) => trx.insertInto('lead').values(part).execute());
-      await chunk(assessments, 100, (part) => trx.insertInto('assessment').values(part).execute());
-      await chunk(decisions, 50, (part) => trx.insertInto('eligibility_decision').values(part).execute());
-      await chunk(consents, 50, (part) => trx.insertInto('consent').values(part).execute());
-      await chunk(mails, 50, (part) => trx.insertInto('outbox').values(part).execute());
-      await chunk(sends, 50, (part) => trx.insertInto('instruction_send').values(part).execute());
-      await chunk(specimens, 50, (part) => trx.insertInto('specimen').values(part).execute());
-      await chunk(custody, 100, (part) => trx.insertInto('custody_event').values(part).execute());
-      await chunk(checks, 50, (part) => trx.insertInto('bedside_verification').values(part).execute());
-      await chunk(procedures, 30, (part) => trx.insertInto('injection_procedure').values(part).execute());
-      await chunk(targets, 100, (part) => trx.insertInto('injection_target').values(part).execute());
-      await chunk(adverse, 50, (part) => trx.insertInto('adverse_event').values(part).execute());
+      await inChunks(planned, 200, (part) => setPlannedDates(trx, clinicId, part));
+      await inChunks(leads, 100, (part) => trx.insertInto('lead').values(part).execute());
+      await inChunks(assessments, 100, (part) => trx.insertInto('assessment').values(part).execute());
+      await inChunks(decisions, 50, (part) => trx.insertInto('eligibility_decision').values(part).execute());
+      await inChunks(consents, 50, (part) => trx.insertInto('consent').values(part).execute());
+      await inChunks(mails, 50, (part) => trx.insertInto('outbox').values(part).execute());
+      await inChunks(sends, 50, (part) => trx.insertInto('instruction_send').values(part).execute());
+      await inChunks(specimens, 50, (part) => trx.insertInto('specimen').values(part).execute());
+      await inChunks(custody, 100, (part) => trx.insertInto('custody_event').values(part).execute());
+      await inChunks(checks, 50, (part) => trx.insertInto('bedside_verification').values(part).execute());
+      await inChunks(procedures, 30, (part) => trx.insertInto('injection_procedure').values(part).execute());
+      await inChunks(targets, 100, (part) => trx.insertInto('injection_target').values(part).execute());
+      await inChunks(adverse, 50, (part) => trx.insertInto('adverse_event').values(part).execute());
       // One event per page: the synthetic rows are one generated import, not individual entries.
       await recordAudit(trx, store.dialect, who, {
         action: 'create', entityType: 'pathway', detail: {
@@ -510,9 +507,3 @@ export async function buildSyntheticPathway(store: Store, clinicId: string, opti
   return result;
 }
 
-/** planned_procedure_on = CASE id WHEN … THEN … END, one statement per chunk. */
-async function setPlannedDates(trx: Trx, clinicId: string, part: [string, string][]): Promise<void> {
-  await trx.updateTable('episode')
-    .set({ planned_procedure_on: sql<string>`case id ${sql.join(part.map(([eid, d]) => sql`when ${eid} then ${d}`), sql` `)} end` })
-    .where('clinic_id', '=', clinicId).where('id', 'in', part.map(([eid]) => eid)).execute();
-}

@@ -208,7 +208,7 @@ export const outcomeRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = 
       tags: ['outcomes'], summary: 'Outcome summary per indication × time point × instrument, with mean change (95 % t interval) and responders (Wilson 95 %)',
       description: 'Cohort: episodes whose planned procedure date is in [from, to]. Change is follow-up − baseline over complete pairs (negative = better for pain and disability). ' +
         'completionPercent = completed / due. One responder figure per instrument that has a rule, the rule given beside it. ' +
-        'clinicianId and structure filter by the recorded injection (who performed it, a structure injected); such a cohort is always computed live. ' +
+        'clinicianId and structure filter by the recorded injection (who performed it, a structure injected). ' +
         'For a large clinic and a whole-month range the figures come from a rollup at most 30 minutes old (see source and computedAt); add live=true to compute them now.',
       querystring: Type.Object({
         from: Type.Optional(IsoDate), to: Type.Optional(IsoDate), indication: Type.Optional(Indication),

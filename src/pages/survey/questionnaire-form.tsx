@@ -12,7 +12,7 @@ import type { Messages } from './messages.js';
  * condition waits on an answer on the same page are shown with the condition spelt out.
  */
 
-export const ANSWER_PREFIX = 'a:';
+const ANSWER_PREFIX = 'a:';
 
 /** Largest integer range shown as tiles (0–10 is 11 tiles). */
 const MAX_TILES = 11;

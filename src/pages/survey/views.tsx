@@ -8,7 +8,7 @@ import { SURVEY_CSS } from './styles.js';
 
 /** The survey pages as React components, rendered to static HTML (no hydration, no script). */
 
-function surveyUrl(token: string, step?: string): string {
+export function surveyUrl(token: string, step?: string): string {
   return `/survey?t=${encodeURIComponent(token)}${step ? `&step=${encodeURIComponent(step)}` : ''}`;
 }
 
@@ -110,7 +110,7 @@ export function DonePage({ context, progress, m }: { context: SurveyContext; pro
   );
 }
 
-export function MessagePage({ m, clinic, title, body, status: _status, children }: { m: Messages; clinic: ClinicFace | null; title: string; body: string; status?: number; children?: ReactNode }): ReactNode {
+export function MessagePage({ m, clinic, title, body, children }: { m: Messages; clinic: ClinicFace | null; title: string; body: string; children?: ReactNode }): ReactNode {
   return (
     <Page m={m} title={title} clinic={clinic}>
       <h1>{title}</h1>
@@ -133,5 +133,3 @@ export function OptOutPage({ m, clinic, token }: { m: Messages; clinic: ClinicFa
     </MessagePage>
   );
 }
-
-export { surveyUrl };
