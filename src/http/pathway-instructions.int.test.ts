@@ -64,6 +64,19 @@ describe.each(DIALECTS)('pathway screens’ API on %s', (dialect) => {
     expect(Date.parse(after.sends[0].deliveredAt)).toBeGreaterThan(0);
   });
 
+  it('tells a patient who was sent instructions that a cleared date no longer applies, and records that send', async () => {
+    const { episodeId } = await patientAndEpisode(staff.coordinator, { email: 'cleared@example.test' });
+    expect((await staff.coordinator.request('PUT', `/api/v1/episodes/${episodeId}/procedure-date`, { plannedProcedureOn: daysFromToday(12) })).statusCode).toBe(200);
+    expect((await staff.coordinator.post(`/api/v1/episodes/${episodeId}/instructions/send`)).statusCode).toBe(201);
+    expect((await staff.coordinator.request('PUT', `/api/v1/episodes/${episodeId}/procedure-date`, { plannedProcedureOn: null })).statusCode).toBe(200);
+    const view = (await staff.coordinator.get(`/api/v1/episodes/${episodeId}/instructions`)).json();
+    expect(view.sends.map((s: { reason: string; plannedProcedureOn: string | null }) => [s.reason, s.plannedProcedureOn])).toEqual([['date-changed', null], ['initial', daysFromToday(12)]]);
+    const mails = await server.store.db.selectFrom('outbox').select('subject').where('to_address', '=', 'cleared@example.test').orderBy('created_at').execute();
+    expect(mails.map((m) => m.subject)).toEqual([expect.stringMatching(/instructions for your procedure$/), expect.stringMatching(/your procedure date is to be confirmed$/)]);
+    const audited = (await admin.get('/api/v1/audit?entityType=instruction_send&limit=500')).json() as { action: string; entityId: string | null; detail: unknown }[];
+    expect(audited.find((e) => e.entityId === view.sends[0].id)).toMatchObject({ action: 'create', detail: { episodeId, plannedProcedureOn: null, reason: 'date-changed' } });
+  });
+
   it('refuses the send with a reason the screen can show when there is no email or no date', async () => {
     const noEmail = await patientAndEpisode(staff.coordinator, { email: null });
     expect((await staff.coordinator.request('PUT', `/api/v1/episodes/${noEmail.episodeId}/procedure-date`, { plannedProcedureOn: daysFromToday(12) })).statusCode).toBe(200);

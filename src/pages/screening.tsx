@@ -5,7 +5,7 @@ import { screeningOutcome } from '../science/index.js';
 import type { Services } from '../services/context.js';
 import { ServiceError } from '../services/errors.js';
 import { submitConsultationRequest } from '../services/leads.js';
-import { siteClinic } from '../services/public-articles.js';
+import { siteClinic, type SiteClinic } from '../services/public-articles.js';
 import { renderDocument, type SiteContext } from './site/layout.js';
 import { MessagePage } from './site/views.js';
 import { ConsultationPage, ScreeningPage, ThanksPage, UrgentCarePage, type ConsultationFormState, type FormValues } from './screening/views.js';
@@ -47,9 +47,10 @@ export async function screeningPages(app: FastifyInstance, { services }: { servi
   await app.register(formbody, { bodyLimit: FORM_BODY_LIMIT });
 
   const fallback: SiteContext = { name: 'Autolog', publicUrl: services.config.publicUrl, timeZone: 'UTC' };
+  const contextOf = (clinic: SiteClinic): SiteContext => ({ name: clinic.name, publicUrl: services.config.publicUrl, timeZone: clinic.timeZone });
   const site = async (): Promise<SiteContext | null> => {
     const clinic = await siteClinic(services);
-    return clinic ? { name: clinic.name, publicUrl: services.config.publicUrl, timeZone: clinic.timeZone } : null;
+    return clinic ? contextOf(clinic) : null;
   };
   const notReady = (reply: FastifyReply) => send(reply, 404, <MessagePage site={fallback} title="Not available yet" message="This clinic has not finished setting up its site." />);
 
@@ -78,9 +79,9 @@ export async function screeningPages(app: FastifyInstance, { services }: { servi
   });
 
   app.post('/screening/consultation', { config: PUBLIC, bodyLimit: FORM_BODY_LIMIT, schema: { hide: true } }, async (request, reply) => {
-    const ctx = await site();
-    if (!ctx) return notReady(reply);
-    const clinic = (await siteClinic(services))!;
+    const clinic = await siteClinic(services);
+    if (!clinic) return notReady(reply);
+    const ctx = contextOf(clinic);
     const body = request.body as FormValues | undefined;
     // The answers come back as hidden fields: checked again, so a red flag can never become a lead.
     const outcome = screeningOutcome(body ?? {});

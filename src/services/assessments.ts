@@ -247,7 +247,8 @@ export async function listDecisions(services: Services, actor: Actor, episodeId:
     const rows = await trx.selectFrom('eligibility_decision').selectAll().where('clinic_id', '=', actor.clinicId).where('episode_id', '=', episodeId)
       .orderBy('signed_at', 'desc').orderBy('id', 'desc').execute();
     await recordAudit(trx, store.dialect, subjectOf(actor), { action: 'read', entityType: 'eligibility_decision', patientId: episode.patient_id, detail: { episodeId, list: true, count: rows.length } });
-    const latest = await decisionContext(trx, actor.clinicId, episodeId);
+    // Newest first, in latestDecision's order: the first row is the current decision.
+    const latest = { decisionId: rows[0]?.id ?? null, assessmentId: (await latestAssessment(trx, actor.clinicId, episodeId))?.id ?? null };
     const names = await staffNames(trx, actor.clinicId, rows.map((r) => r.signed_by));
     return rows.map((r) => presentDecision(r, names, latest));
   });

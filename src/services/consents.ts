@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import type { Selectable } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import type { ConsentKind, ConsentStatus, ConsentTemplateTable, SignatureKind } from '../store/schema-pathway.js';
-import type { Sex } from '../store/schema.js';
+import type { Database, Sex } from '../store/schema.js';
 import { recordAudit, subjectOf } from './audit.js';
 import { nowIso } from './clock.js';
 import type { Actor, Services } from './context.js';
@@ -26,7 +26,6 @@ import { loadEpisodeContext, staffNames, staffRef, type ConsentRow } from './pat
 type TemplateRow = Selectable<ConsentTemplateTable>;
 
 export const CONSENT_KINDS: readonly ConsentKind[] = ['procedure', 'registry'];
-export const CONSENT_KIND_LABELS: Record<ConsentKind, string> = { procedure: 'Consent to the procedure', registry: 'Consent to the research registry' };
 
 export const SIGNATURE_LIMITS = {
   /** A canvas signature is usually 5–40 KB; this leaves room for a high-density tablet. */
@@ -54,6 +53,12 @@ export interface TemplateView {
 
 const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
 
+/** The latest version number of the clinic's consent text of a kind (0 when there is none). */
+async function currentTemplateVersion(db: Kysely<Database>, clinicId: string, kind: ConsentKind): Promise<number> {
+  const latest = await db.selectFrom('consent_template').select((eb) => eb.fn.max('version').as('v')).where('clinic_id', '=', clinicId).where('kind', '=', kind).executeTakeFirst();
+  return Number(latest?.v ?? 0);
+}
+
 function presentTemplate(row: TemplateRow, names: Map<string, string>, currentVersion: number): TemplateView {
   return {
     id: row.id, kind: row.kind, version: row.version, title: row.title, bodyMarkdown: row.body_markdown, bodyHtml: renderArticleHtml(row.body_markdown),
@@ -71,9 +76,8 @@ export async function createConsentTemplate(services: Services, actor: Actor, in
   const { store } = services;
   try {
     return await inTransaction(store, async (trx) => {
-      const latest = await trx.selectFrom('consent_template').select((eb) => eb.fn.max('version').as('v')).where('clinic_id', '=', actor.clinicId).where('kind', '=', input.kind).executeTakeFirst();
       const row: TemplateRow = {
-        id: newId(), clinic_id: actor.clinicId, kind: input.kind, version: Number(latest?.v ?? 0) + 1, title, body_markdown: body, body_sha256: sha256(body),
+        id: newId(), clinic_id: actor.clinicId, kind: input.kind, version: (await currentTemplateVersion(trx, actor.clinicId, input.kind)) + 1, title, body_markdown: body, body_sha256: sha256(body),
         created_at: nowIso(), created_by: actor.userId,
       };
       await trx.insertInto('consent_template').values(row).execute();
@@ -104,8 +108,7 @@ export async function getConsentTemplate(services: Services, actor: Actor, id: s
   const { db } = services.store;
   const row = await db.selectFrom('consent_template').selectAll().where('id', '=', id).where('clinic_id', '=', actor.clinicId).executeTakeFirst();
   if (!row) throw notFound('consent template');
-  const latest = await db.selectFrom('consent_template').select((eb) => eb.fn.max('version').as('v')).where('clinic_id', '=', actor.clinicId).where('kind', '=', row.kind).executeTakeFirstOrThrow();
-  return presentTemplate(row, await staffNames(db, actor.clinicId, [row.created_by]), Number(latest.v));
+  return presentTemplate(row, await staffNames(db, actor.clinicId, [row.created_by]), await currentTemplateVersion(db, actor.clinicId, row.kind));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -213,9 +216,9 @@ export async function signConsent(services: Services, actor: Actor, episodeId: s
     if (episode.status === 'cancelled') throw conflict('This episode was cancelled.');
     const template = await trx.selectFrom('consent_template').selectAll().where('id', '=', input.templateId).where('clinic_id', '=', actor.clinicId).executeTakeFirst();
     if (!template) throw new ServiceError('invalid', 'templateId: no consent text with that id in this clinic.', { field: 'templateId' });
-    const latest = await trx.selectFrom('consent_template').select((eb) => eb.fn.max('version').as('v')).where('clinic_id', '=', actor.clinicId).where('kind', '=', template.kind).executeTakeFirstOrThrow();
-    if (Number(latest.v) !== template.version) {
-      throw new ServiceError('conflict', `A newer version (${latest.v}) of this consent exists; show the patient that one.`, { field: 'templateId', data: { code: 'template-superseded', latestVersion: Number(latest.v) } });
+    const latestVersion = await currentTemplateVersion(trx, actor.clinicId, template.kind);
+    if (latestVersion !== template.version) {
+      throw new ServiceError('conflict', `A newer version (${latestVersion}) of this consent exists; show the patient that one.`, { field: 'templateId', data: { code: 'template-superseded', latestVersion } });
     }
     const row: ConsentRow = {
       id: newId(), clinic_id: actor.clinicId, episode_id: episodeId, patient_id: episode.patient_id, kind: template.kind, template_id: template.id, template_version: template.version,
@@ -278,13 +281,6 @@ export async function withdrawConsent(services: Services, actor: Actor, id: stri
     const template = await trx.selectFrom('consent_template').select('title').where('id', '=', row.template_id).executeTakeFirstOrThrow();
     return presentConsent({ ...row, status: 'withdrawn', withdrawn_at: now, withdrawn_by: actor.userId, withdrawal_reason: reason }, template.title, await staffNames(trx, actor.clinicId, [row.collected_by, actor.userId]));
   });
-}
-
-/** May this patient's data enter research exports? Only with a signed, not withdrawn registry consent. */
-export async function registryConsentGranted(services: Services, clinicId: string, patientId: string): Promise<boolean> {
-  const row = await services.store.db.selectFrom('consent').select('id').where('clinic_id', '=', clinicId).where('patient_id', '=', patientId)
-    .where('kind', '=', 'registry').where('status', '=', 'signed').limit(1).executeTakeFirst();
-  return row !== undefined;
 }
 
 export interface ConsentPrint {

@@ -1,4 +1,4 @@
-import type { Insertable } from 'kysely';
+import type { Insertable, Selectable } from 'kysely';
 import { instructionsText, procedureInstructions, type Assessment, type InstructionItem, type Medication } from '../science/index.js';
 import type { Dialect } from '../store/db.js';
 import { fromJson, toJson } from '../store/json.js';
@@ -74,13 +74,18 @@ async function send(trx: Trx, dialect: Dialect, who: AuditSubject, args: { clini
     subject: args.reason === 'date-changed' ? `${clinicName}: new date and instructions for your procedure` : `${clinicName}: instructions for your procedure`,
     text,
   });
-  const row = {
-    id: newId(), clinic_id: args.clinicId, episode_id: args.episodeId, patient_id: args.patient.id, planned_procedure_on: args.plannedOn, reason: args.reason,
-    to_address: to, outbox_id: outboxId, content_json: toJson(instructions), created_at: nowIso(), created_by: args.createdBy,
-  } satisfies Insertable<InstructionSendTable>;
+  return recordSend(trx, dialect, who, {
+    clinic_id: args.clinicId, episode_id: args.episodeId, patient_id: args.patient.id, planned_procedure_on: args.plannedOn, reason: args.reason,
+    to_address: to, outbox_id: outboxId, content_json: toJson(instructions), created_by: args.createdBy,
+  });
+}
+
+/** Stores what was emailed (the outbox row it went out as) and audits it. */
+async function recordSend(trx: Trx, dialect: Dialect, who: AuditSubject, values: Omit<Selectable<InstructionSendTable>, 'id' | 'created_at' | 'content_json'> & { content_json: string | null }) {
+  const row = { id: newId(), ...values, created_at: nowIso() } satisfies Insertable<InstructionSendTable>;
   await trx.insertInto('instruction_send').values(row).execute();
   // The address is patient data: the audit trail keeps the fact, not the value.
-  await recordAudit(trx, dialect, who, { action: 'create', entityType: 'instruction_send', entityId: row.id, patientId: args.patient.id, detail: { episodeId: args.episodeId, plannedProcedureOn: args.plannedOn, reason: args.reason } });
+  await recordAudit(trx, dialect, who, { action: 'create', entityType: 'instruction_send', entityId: row.id, patientId: row.patient_id, detail: { episodeId: row.episode_id, plannedProcedureOn: row.planned_procedure_on, reason: row.reason } });
   return row;
 }
 
@@ -159,12 +164,10 @@ export async function onPlannedProcedureDateChanged(trx: Trx, dialect: Dialect, 
       clinic.name,
     ].join('\n'),
   });
-  const row = {
-    id: newId(), clinic_id: clinicId, episode_id: episodeId, patient_id: patient.id, planned_procedure_on: null, reason: 'date-changed' as const, to_address: patient.email,
-    outbox_id: outboxId, content_json: toJson({ plannedOn: null, items: [] }), created_at: nowIso(), created_by: who.actorId,
-  } satisfies Insertable<InstructionSendTable>;
-  await trx.insertInto('instruction_send').values(row).execute();
-  await recordAudit(trx, dialect, who, { action: 'create', entityType: 'instruction_send', entityId: row.id, patientId: patient.id, detail: { episodeId, plannedProcedureOn: null, reason: 'date-changed' } });
+  await recordSend(trx, dialect, who, {
+    clinic_id: clinicId, episode_id: episodeId, patient_id: patient.id, planned_procedure_on: null, reason: 'date-changed', to_address: patient.email,
+    outbox_id: outboxId, content_json: toJson({ plannedOn: null, items: [] }), created_by: who.actorId,
+  });
 }
 
 export interface InstructionsPrint {

@@ -9,7 +9,7 @@ import { inTransaction } from './db-helpers.js';
 import { ServiceError, notFound } from './errors.js';
 import { newId } from './ids.js';
 import { assertCan } from './permissions.js';
-import type { StaffRef } from './protocols.js';
+import { invalidAll, type StaffRef } from './protocols.js';
 import { staffNames, staffRef } from './pathway-common.js';
 import { addressKey, enforceLimit, type ThrottleRule } from './throttle.js';
 
@@ -72,7 +72,7 @@ export async function submitConsultationRequest(services: Services, clinicId: st
   if (phone && !PHONE.test(phone)) errors.push({ field: 'phone', message: 'A phone number may contain only digits, spaces and + ( ) - . (at least 6).' });
   if (preferredTime && preferredTime.length > LEAD_LIMITS.preferredTimeChars) errors.push({ field: 'preferredTime', message: `Please keep this under ${LEAD_LIMITS.preferredTimeChars} characters.` });
   if (!input.consentToContact) errors.push({ field: 'consentToContact', message: 'Please tick the box to let us contact you; without it we cannot reply.' });
-  if (errors.length > 0) throw new ServiceError('invalid', errors.map((e) => e.message).join(' '), { field: errors[0]!.field, data: { errors } });
+  if (errors.length > 0) throw invalidAll(errors);
 
   const { store } = services;
   const key = await addressKey(store, SCREENING_THROTTLE.scope, clinicId, input.address, nowMs);

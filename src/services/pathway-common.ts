@@ -1,6 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { AssessmentTable, ConsentKind, ConsentTable, EligibilityDecisionTable } from '../store/schema-pathway.js';
-import type { Database, EpisodeRow, PatientRow } from '../store/schema.js';
+import type { Database, EpisodeRow, PatientRow, Role } from '../store/schema.js';
 import type { Services } from './context.js';
 import type { Trx } from './db-helpers.js';
 import { ServiceError, notFound } from './errors.js';
@@ -44,10 +44,11 @@ export function staffRef(names: Map<string, string>, id: string | null | undefin
   return id ? { id, displayName: names.get(id) ?? '(former staff)' } : null;
 }
 
-/** A staff member of this clinic, or a 400 naming the field. */
-export async function assertStaffInClinic(trx: Trx, clinicId: string, id: string, field: string): Promise<void> {
-  const found = await trx.selectFrom('staff_user').select('id').where('id', '=', id).where('clinic_id', '=', clinicId).where('active', '=', 1).executeTakeFirst();
+/** An active staff member of this clinic (with their role), or a 400 naming the field. */
+export async function assertStaffInClinic(trx: Trx, clinicId: string, id: string, field: string): Promise<{ role: Role }> {
+  const found = await trx.selectFrom('staff_user').select('role').where('id', '=', id).where('clinic_id', '=', clinicId).where('active', '=', 1).executeTakeFirst();
   if (!found) throw new ServiceError('invalid', `${field}: no active staff member with that id in this clinic.`, { field });
+  return found;
 }
 
 export async function latestAssessment(trx: Trx, clinicId: string, episodeId: string): Promise<AssessmentRow | undefined> {
@@ -74,7 +75,7 @@ function gate(code: string, message: string): ServiceError {
  * is "eligible", that decision was signed on the latest assessment, and a procedure consent is
  * signed and not withdrawn. Each refusal is a 409 with a `code` the staff app can act on.
  */
-export async function assertReadyForTreatment(trx: Trx, clinicId: string, episodeId: string): Promise<{ decision: DecisionRow; consent: ConsentRow }> {
+export async function assertReadyForTreatment(trx: Trx, clinicId: string, episodeId: string): Promise<{ decision: DecisionRow; assessment: AssessmentRow | undefined; consent: ConsentRow }> {
   const decision = await latestDecision(trx, clinicId, episodeId);
   if (!decision) throw gate('no-decision', 'No eligibility decision has been signed for this episode: a clinician must assess and decide first.');
   if (decision.outcome !== 'eligible') throw gate('not-eligible', `The current decision for this episode is "${decision.outcome}", not "eligible".`);
@@ -84,7 +85,7 @@ export async function assertReadyForTreatment(trx: Trx, clinicId: string, episod
   }
   const consent = await activeConsent(trx, clinicId, episodeId, 'procedure');
   if (!consent) throw gate('no-consent', 'The patient has not signed the procedure consent for this episode (or withdrew it).');
-  return { decision, consent };
+  return { decision, assessment, consent };
 }
 
 // Clocks on a ward PC drift: a few minutes "in the future" is a clock, not an error.

@@ -260,7 +260,7 @@ type PatientCols = { patient_id: string; mrn: string; given_name: string; family
 const patientOf = (r: PatientCols) => ({ id: r.patient_id, mrn: r.mrn, givenName: r.given_name, familyName: r.family_name });
 const item = (partial: Partial<WorkItem> & { at: string; summary: string }): WorkItem => ({ episodeId: null, leadId: null, specimenId: null, adverseEventId: null, patient: null, name: null, ...partial });
 
-/** The latest decision of each episode is the one no later decision follows. */
+/** Open, not yet injected episodes whose latest decision (the one no later decision follows) is "eligible". */
 function latestEligibleDecisions(trx: Trx, clinicId: string) {
   return trx.selectFrom('eligibility_decision as d')
     .innerJoin('episode as e', (j) => j.onRef('e.id', '=', 'd.episode_id').onRef('e.clinic_id', '=', 'd.clinic_id'))
@@ -298,9 +298,10 @@ async function section(trx: Trx, clinicId: string, code: WorklistSectionCode, to
         .select(['s.id', 's.episode_id', 's.code', 's.status', 's.drawn_at', 's.expires_at', 'p.id as patient_id', 'p.mrn', 'p.given_name', 'p.family_name'])
         .where('s.clinic_id', '=', clinicId).where('s.status', 'in', ['drawn', 'centrifuged']).where('s.drawn_at', '>=', since)
         .orderBy('s.drawn_at').limit(LIMIT).execute();
+      const clock = new Intl.DateTimeFormat('en-GB', { timeStyle: 'short', timeZone });
       return rows.filter((r) => todayIso(timeZone, new Date(r.drawn_at)) === today).map((r) => item({
         episodeId: r.episode_id, specimenId: r.id, patient: patientOf(r), at: r.drawn_at,
-        summary: `${formatSpecimenCode(r.code)}: ${r.status}; expires ${new Intl.DateTimeFormat('en-GB', { timeStyle: 'short', timeZone }).format(new Date(r.expires_at))}.`,
+        summary: `${formatSpecimenCode(r.code)}: ${r.status}; expires ${clock.format(new Date(r.expires_at))}.`,
       }));
     }
     case 'consents-pending': {
@@ -315,7 +316,6 @@ async function section(trx: Trx, clinicId: string, code: WorklistSectionCode, to
         .select(['d.episode_id', 'e.planned_procedure_on', 'p.id as patient_id', 'p.mrn', 'p.given_name', 'p.family_name', 'p.email'])
         .where('e.planned_procedure_on', 'is not', null).where('e.planned_procedure_on', '>=', today)
         .where((eb) => eb.not(eb.exists(eb.selectFrom('instruction_send as i').select('i.id').whereRef('i.episode_id', '=', 'd.episode_id').where('i.clinic_id', '=', clinicId).whereRef('i.planned_procedure_on', '=', 'e.planned_procedure_on'))))
-        .where((eb) => eb.not(eb.exists(eb.selectFrom('injection_procedure as ip').select('ip.id').whereRef('ip.episode_id', '=', 'd.episode_id').where('ip.clinic_id', '=', clinicId))))
         .orderBy('e.planned_procedure_on').limit(LIMIT).execute();
       return rows.map((r) => item({ episodeId: r.episode_id, patient: patientOf(r), at: r.planned_procedure_on!, summary: `Procedure ${r.planned_procedure_on}: instructions not sent${r.email ? '' : ' (no email address: print them)'}.` }));
     }

@@ -14,7 +14,7 @@ import { anchorFollowUpOnInjection } from './follow-up.js';
 import { newId } from './ids.js';
 import { assertCan } from './permissions.js';
 import type { StaffRef } from './protocols.js';
-import { assertReadyForTreatment, assertStaffInClinic, checkPastInstant, latestAssessment, loadEpisodeContext, staffNames, staffRef } from './pathway-common.js';
+import { assertReadyForTreatment, assertStaffInClinic, checkPastInstant, loadEpisodeContext, staffNames, staffRef, type AssessmentRow } from './pathway-common.js';
 import { loadPathwaySettings } from './pathway-settings.js';
 import { appendCustodyEvent, latestBedsideCheck, loadSpecimen } from './specimens.js';
 
@@ -89,17 +89,15 @@ function present(row: ProcedureRow, names: Map<string, string>): ProcedureView {
  * performer. A 400 names the field; another clinic's staff are simply unknown here.
  */
 async function assertPerformerAndAssistant(trx: Trx, clinicId: string, performedBy: string, assistantId: string | null): Promise<void> {
-  await assertStaffInClinic(trx, clinicId, performedBy, 'performedById');
-  const performer = await trx.selectFrom('staff_user').select('role').where('id', '=', performedBy).where('clinic_id', '=', clinicId).executeTakeFirstOrThrow();
+  const performer = await assertStaffInClinic(trx, clinicId, performedBy, 'performedById');
   if (performer.role !== 'clinician') throw new ServiceError('invalid', 'performedById: the performing clinician must be a clinician of this clinic.', { field: 'performedById' });
   if (assistantId === null) return;
   await assertStaffInClinic(trx, clinicId, assistantId, 'assistantId');
   if (assistantId === performedBy) throw new ServiceError('invalid', 'assistantId: the assistant cannot be the performing clinician.', { field: 'assistantId' });
 }
 
-/** Contraindications that stand on the day of the injection but were not in the signed decision. */
-async function newFindings(trx: Trx, clinicId: string, episodeId: string, decisionFindings: ContraindicationResult, performedOn: string): Promise<ScienceWarning[]> {
-  const assessment = await latestAssessment(trx, clinicId, episodeId);
+/** Contraindications that stand on the day of the injection (in the latest assessment) but were not in the signed decision. */
+async function newFindings(trx: Trx, clinicId: string, assessment: AssessmentRow | undefined, decisionFindings: ContraindicationResult, performedOn: string): Promise<ScienceWarning[]> {
   if (!assessment) return [];
   const settings = await loadPathwaySettings(trx, clinicId);
   const now = assessContraindications(fromJson<Assessment>(assessment.data_json)!, settings, performedOn);
@@ -115,7 +113,7 @@ export async function recordProcedure(services: Services, actor: Actor, episodeI
   try {
     return await inTransaction(store, async (trx) => {
       const { episode } = await loadEpisodeContext(trx, services, actor.clinicId, episodeId, { lock: true });
-      const { decision } = await assertReadyForTreatment(trx, actor.clinicId, episodeId);
+      const { decision, assessment } = await assertReadyForTreatment(trx, actor.clinicId, episodeId);
       const specimen = await loadSpecimen(trx, services, actor.clinicId, input.specimenId, true).catch((error: unknown) => {
         if (error instanceof ServiceError && error.kind === 'not-found') throw new ServiceError('invalid', 'specimenId: no specimen with that id in this clinic.', { field: 'specimenId' });
         throw error;
@@ -137,7 +135,7 @@ export async function recordProcedure(services: Services, actor: Actor, episodeI
         targets: input.targets, prpAvailableMl, imageGuidance: input.imageGuidance, localAnaesthetic: input.localAnaesthetic ?? null,
         antibioticProphylaxis: input.antibioticProphylaxis ?? null, contrastUsed: input.contrast?.used ?? false,
       });
-      const warnings = [...check.warnings, ...(await newFindings(trx, actor.clinicId, episodeId, fromJson<ContraindicationResult>(decision.findings_json)!, todayIso(actor.timeZone, new Date(performedAt))))];
+      const warnings = [...check.warnings, ...(await newFindings(trx, actor.clinicId, assessment, fromJson<ContraindicationResult>(decision.findings_json)!, todayIso(actor.timeZone, new Date(performedAt))))];
       const complications = input.immediateComplications ?? { none: true };
       const row = {
         id: newId(), clinic_id: actor.clinicId, episode_id: episodeId, patient_id: episode.patient_id, specimen_id: specimen.id, preparation_id: specimen.preparation_id,
