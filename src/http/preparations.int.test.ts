@@ -188,6 +188,16 @@ describe.each(DIALECTS)('preparations on %s', (dialect) => {
     expect(Number(await count())).toBe(before);
   });
 
+  it('names a protocol version that does not exist and every staff id that is not the clinic’s', async () => {
+    const noVersion = await lab.post(`/api/v1/episodes/${episodeId}/preparations`, { draw: { drawnAt: hoursAgo(1) }, protocolId, protocolVersion: 9 });
+    expect(noVersion.statusCode).toBe(400);
+    expect(noVersion.json().field).toBe('protocolVersion');
+    const stranger = '01890000-0000-7000-8000-000000000001';
+    const res = await lab.post(`/api/v1/episodes/${episodeId}/preparations`, { draw: { drawnAt: hoursAgo(1), drawnById: stranger }, preparedById: stranger });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().errors.map((e: { field: string }) => e.field)).toEqual(['draw.drawnById', 'preparedById']);
+  });
+
   it('warns about bupivacaine in the PRP, a product older than the limit, and a concentration factor below 1', async () => {
     const res = await lab.post(`/api/v1/episodes/${episodeId}/preparations`, {
       draw: { drawnAt: hoursAgo(6) },

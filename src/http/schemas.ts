@@ -43,6 +43,12 @@ export const SessionSchema = Type.Object({
   expiresAt: IsoInstant,
 });
 
+/** The query fields of every paged list, spread into its querystring object. */
+export const PageQueryFields = {
+  page: Type.Optional(Type.Integer({ minimum: 1, maximum: 100000 })),
+  pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
+};
+
 export function pageOf<T extends TSchema>(item: T) {
   return Type.Object({ items: Type.Array(item), page: Type.Integer(), pageSize: Type.Integer(), total: Type.Integer() });
 }

@@ -1,7 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { ReactNode } from 'react';
-import { renderToStaticMarkup } from 'react-dom/server';
 import type {
   AllClassifications,
   DepaClassification,
@@ -15,6 +14,7 @@ import { IdParams } from '../http/schemas.js';
 import type { Services } from '../services/context.js';
 import { getPreparationReport, type PreparationReport } from '../services/preparations.js';
 import { MONO_FONT, PrintDocument, a4SheetCss, printDate as date, printDateTime as dateTime } from './print-sheet.js';
+import { renderDocument } from './site/layout.js';
 
 /**
  * The printable one-page preparation report: server-rendered HTML with print CSS and no script.
@@ -109,7 +109,7 @@ function classificationRows(c: AllClassifications): { system: string; source: st
   ];
 }
 
-export function PreparationReportPage({ report }: { report: PreparationReport }) {
+function PreparationReportPage({ report }: { report: PreparationReport }) {
   const { preparation: p, patient, episode, protocol, clinicTimeZone: tz } = report;
   const c = p.computed;
   const m = c.metrics;
@@ -377,11 +377,6 @@ export function PreparationReportPage({ report }: { report: PreparationReport })
   );
 }
 
-/** The report as a complete HTML document. */
-export function renderPreparationReport(report: PreparationReport): string {
-  return `<!doctype html>${renderToStaticMarkup(<PreparationReportPage report={report} />)}`;
-}
-
 /** GET /api/v1/preparations/:id/report — registered by the composition root (src/server.ts). */
 export async function preparationReportPages(app: FastifyInstance, { services }: { services: Services }): Promise<void> {
   app.withTypeProvider<TypeBoxTypeProvider>().get('/api/v1/preparations/:id/report', {
@@ -390,6 +385,6 @@ export async function preparationReportPages(app: FastifyInstance, { services }:
   }, async (request, reply) => {
     const report = await getPreparationReport(services, actorOf(request), request.params.id);
     // Patient data: never stored by a browser or proxy cache.
-    return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(renderPreparationReport(report));
+    return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(renderDocument(<PreparationReportPage report={report} />));
   });
 }

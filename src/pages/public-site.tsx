@@ -12,7 +12,7 @@ import { declarePublicRoutes } from '../http/access.js';
 import { ServiceError } from '../services/errors.js';
 import {
   articlesByTag, authorPage, feedEntries, latestArticles, popularArticles, publicArticle, recordArticleView, relatedArticles, searchArticles,
-  siteClinic, sitemapData, type SiteClinic,
+  siteClinic, sitemapData, type PublicArticle, type SiteClinic,
 } from '../services/public-articles.js';
 import { issueCommentFormToken, isKnownBot } from '../services/visitors.js';
 import { buildFeed, robotsTxt, sitemapXml } from './site/feeds.js';
@@ -63,6 +63,7 @@ export async function publicSitePages(app: FastifyInstance, { services }: { serv
     const clinic = await siteClinic(services);
     return clinic ? { clinicId: clinic.id, ctx: contextOf(services, clinic) } : null;
   };
+  type Site = NonNullable<Awaited<ReturnType<typeof site>>>;
   const notFoundPage = (reply: FastifyReply, ctx: SiteContext, what = 'This page does not exist, or is no longer published.') =>
     sendHtml(reply, 404, <MessagePage site={ctx} title="Page not found" message={what} />);
 
@@ -111,11 +112,16 @@ export async function publicSitePages(app: FastifyInstance, { services }: { serv
     return sendHtml(reply, 200, <HomePage site={s.ctx} latest={latest} popular={popular} />);
   });
 
-  const renderArticle = async (request: FastifyRequest, reply: FastifyReply, slug: string, status: number, form?: CommentFormState, replyToId?: string) => {
+  /** The site and the published article at `slug`, or the not-found page already sent. */
+  const siteAndArticle = async (reply: FastifyReply, slug: string) => {
     const s = await site();
-    if (!s) return notFoundPage(reply, fallbackSite);
+    if (!s) return { sent: notFoundPage(reply, fallbackSite) };
     const article = await publicArticle(services, s.clinicId, slug);
-    if (!article) return notFoundPage(reply, s.ctx);
+    if (!article) return { sent: notFoundPage(reply, s.ctx) };
+    return { s, article };
+  };
+
+  const renderArticle = async (request: FastifyRequest, reply: FastifyReply, s: Site, article: PublicArticle, status: number, form?: CommentFormState, replyToId?: string) => {
     const query = request.query as { comment?: string; reply?: string };
     // Counted here, on the server, for every request that reaches it (pages are sent no-cache).
     if (!form && !query.comment && !query.reply && countsAsView(request)) await recordArticleView(services, s.clinicId, article.id);
@@ -135,7 +141,10 @@ export async function publicSitePages(app: FastifyInstance, { services }: { serv
   app.get('/articles/:slug', {
     config: PUBLIC,
     schema: { hide: true, params: Type.Object({ slug: Type.String({ maxLength: 200 }) }), querystring: Type.Object({ comment: Type.Optional(Type.String({ maxLength: 20 })), reply: Type.Optional(Type.String({ maxLength: 40 })) }) },
-  }, async (request, reply) => renderArticle(request, reply, (request.params as { slug: string }).slug, 200));
+  }, async (request, reply) => {
+    const found = await siteAndArticle(reply, (request.params as { slug: string }).slug);
+    return 'sent' in found ? found.sent : renderArticle(request, reply, found.s, found.article, 200);
+  });
 
   /*
    * The comment form. It has no CSRF token, deliberately: it is anonymous and uses no cookie or
@@ -150,11 +159,9 @@ export async function publicSitePages(app: FastifyInstance, { services }: { serv
     bodyLimit: COMMENT_FORM_BODY_LIMIT,
     schema: { hide: true, params: Type.Object({ slug: Type.String({ maxLength: 200 }) }) },
   }, async (request, reply) => {
-    const { slug } = request.params as { slug: string };
-    const s = await site();
-    if (!s) return notFoundPage(reply, fallbackSite);
-    const article = await publicArticle(services, s.clinicId, slug);
-    if (!article) return notFoundPage(reply, s.ctx);
+    const found = await siteAndArticle(reply, (request.params as { slug: string }).slug);
+    if ('sent' in found) return found.sent;
+    const { s, article } = found;
     const values = { name: formField(request.body, 'name'), email: formField(request.body, 'email'), body: formField(request.body, 'body') };
     const parentId = formField(request.body, 'parentId');
     try {
@@ -168,7 +175,7 @@ export async function publicSitePages(app: FastifyInstance, { services }: { serv
       const errors = (error.extra.data?.errors as CommentFormState['errors'] | undefined) ?? [];
       const status = error.kind === 'invalid' ? 400 : error.kind === 'rate-limited' ? 429 : 403;
       if (error.extra.retryAfterSeconds) void reply.header('retry-after', String(error.extra.retryAfterSeconds));
-      return renderArticle(request, reply, slug, status, { values, errors, ...(errors.length === 0 && { message: error.message }) }, UUID.test(parentId) ? parentId : undefined);
+      return renderArticle(request, reply, s, article, status, { values, errors, ...(errors.length === 0 && { message: error.message }) }, UUID.test(parentId) ? parentId : undefined);
     }
   });
 

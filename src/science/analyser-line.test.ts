@@ -1,17 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { parseAnalyserLine } from './analyser-line.js';
-import { ScienceInputError } from './errors.js';
-
-function thrown(run: () => unknown): ScienceInputError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof ScienceInputError) return error;
-    throw error;
-  }
-  throw new Error('expected a ScienceInputError');
-}
+import { thrownInputError } from './testing/expect-input-error.js';
 
 describe('parseAnalyserLine', () => {
   it('reads the common "PLT 245 WBC 6.1 RBC 4.5 HCT 41" line in Autolog units', () => {
@@ -68,15 +58,15 @@ describe('parseAnalyserLine', () => {
   });
 
   it('names the input in every error', () => {
-    expect(thrown(() => parseAnalyserLine('   ', { field: 'prp.analyserLine' })).field).toBe('prp.analyserLine');
-    expect(thrown(() => parseAnalyserLine('HGB 13.5 MCV 88')).message).toContain('no platelet');
-    const twice = thrown(() => parseAnalyserLine('PLT 245 PLT 250'));
+    expect(thrownInputError(() => parseAnalyserLine('   ', { field: 'prp.analyserLine' })).field).toBe('prp.analyserLine');
+    expect(thrownInputError(() => parseAnalyserLine('HGB 13.5 MCV 88')).message).toContain('no platelet');
+    const twice = thrownInputError(() => parseAnalyserLine('PLT 245 PLT 250'));
     expect(twice.field).toBe('line');
     expect(twice.message).toContain('twice');
     expect(parseAnalyserLine('PLT 245 PLT 245').counts.plateletsKPerUl).toBe(245);
-    expect(thrown(() => parseAnalyserLine('PLT 12 %')).message).toContain('percentage');
-    expect(thrown(() => parseAnalyserLine('HCT 41 10^3/uL')).message).toContain('haematocrit');
-    expect(thrown(() => parseAnalyserLine('PLT -5')).message).toContain('negative');
+    expect(thrownInputError(() => parseAnalyserLine('PLT 12 %')).message).toContain('percentage');
+    expect(thrownInputError(() => parseAnalyserLine('HCT 41 10^3/uL')).message).toContain('haematocrit');
+    expect(thrownInputError(() => parseAnalyserLine('PLT -5')).message).toContain('negative');
   });
 
   it('reads back any platelet count printed in 10⁹/L as the same number in 10³/µL (property)', () => {

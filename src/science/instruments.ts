@@ -116,16 +116,18 @@ const OWN_WORDING = 'Wording written for Autolog (Apache-2.0).';
 /** 7-day recall, as recommended for trials by Chiarotto 2018 (Pain) and used by the ICHOM LBP set. */
 export const NRS_RECALL_PERIOD = 'P7D';
 
-const NRS_BACK = builtIn(INSTRUMENT_CODES.nrsBack, 'Back pain', {
-  description: 'One question about the pain in your lower back.',
+/** What the back and the leg scale share; only their wording differs. */
+const NRS_FIELDS = {
   copyright: `${OWN_WORDING} 0–10 numeric rating scale as in the ICHOM Low Back Pain Standard Set (Clement 2015).`,
   recall: NRS_RECALL_PERIOD, loinc: { code: '72514-3', display: 'Pain severity - 0-10 verbal numeric rating [Score] - Reported' },
+};
+
+const NRS_BACK = builtIn(INSTRUMENT_CODES.nrsBack, 'Back pain', {
+  description: 'One question about the pain in your lower back.', ...NRS_FIELDS,
 }, [ratingItem('intensity', 'Thinking of the last 7 days, how bad has the pain in your lower back been on average?', '0 means no pain at all', '10 means the worst pain you can imagine')]);
 
 const NRS_LEG = builtIn(INSTRUMENT_CODES.nrsLeg, 'Leg pain', {
-  description: 'One question about pain that goes into your leg or legs.',
-  copyright: `${OWN_WORDING} 0–10 numeric rating scale as in the ICHOM Low Back Pain Standard Set (Clement 2015).`,
-  recall: NRS_RECALL_PERIOD, loinc: { code: '72514-3', display: 'Pain severity - 0-10 verbal numeric rating [Score] - Reported' },
+  description: 'One question about pain that goes into your leg or legs.', ...NRS_FIELDS,
 }, [ratingItem('intensity', 'Thinking of the last 7 days, how bad has the pain in your leg or legs been on average?', '0 means no pain at all', '10 means the worst pain you can imagine', 'If you have had no pain in your legs, choose 0.')]);
 
 function scoreNrsAnswers(answers: Answers): InstrumentScore {
@@ -256,16 +258,18 @@ function spec(fields: Omit<InstrumentSpec, 'structure'> & { structure?: Structur
   return { ...fields, structure: fields.structure ?? structureOf(fields.questionnaire!) };
 }
 
+/** A 0–10 pain scale: the back and the leg differ only in code, label and wording. */
+function nrsSpec(code: InstrumentCode, shortLabel: string, questionnaire: Questionnaire): InstrumentSpec {
+  return spec({
+    code, title: `${shortLabel} (NRS 0–10)`, shortLabel, scoreMin: 0, scoreMax: 10, higherIsWorse: true, outcome: true,
+    wording: 'built-in', licence: 'Free to use; wording written for Autolog.', questionnaire, score: scoreNrsAnswers,
+  });
+}
+
 /** Every instrument Autolog can score, by code. */
 export const INSTRUMENTS: Readonly<Record<string, InstrumentSpec>> = {
-  [INSTRUMENT_CODES.nrsBack]: spec({
-    code: INSTRUMENT_CODES.nrsBack, title: 'Back pain (NRS 0–10)', shortLabel: 'Back pain', scoreMin: 0, scoreMax: 10, higherIsWorse: true, outcome: true,
-    wording: 'built-in', licence: 'Free to use; wording written for Autolog.', questionnaire: NRS_BACK, score: scoreNrsAnswers,
-  }),
-  [INSTRUMENT_CODES.nrsLeg]: spec({
-    code: INSTRUMENT_CODES.nrsLeg, title: 'Leg pain (NRS 0–10)', shortLabel: 'Leg pain', scoreMin: 0, scoreMax: 10, higherIsWorse: true, outcome: true,
-    wording: 'built-in', licence: 'Free to use; wording written for Autolog.', questionnaire: NRS_LEG, score: scoreNrsAnswers,
-  }),
+  [INSTRUMENT_CODES.nrsBack]: nrsSpec(INSTRUMENT_CODES.nrsBack, 'Back pain', NRS_BACK),
+  [INSTRUMENT_CODES.nrsLeg]: nrsSpec(INSTRUMENT_CODES.nrsLeg, 'Leg pain', NRS_LEG),
   [INSTRUMENT_CODES.odi]: spec({
     code: INSTRUMENT_CODES.odi, title: 'Oswestry Disability Index v2.1a (0–100)', shortLabel: 'Difficulty with daily life (ODI)', scoreMin: 0, scoreMax: 100, higherIsWorse: true, outcome: true,
     wording: 'import-required', licence: ODI_LICENCE_NOTE, questionnaire: null, structure: ODI_STRUCTURE, score: scoreOdiAnswers,

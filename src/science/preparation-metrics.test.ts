@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { ScienceInputError } from './errors.js';
+import { thrownInputError } from './testing/expect-input-error.js';
 import {
   anaestheticWarning,
   cellCompositionPct,
@@ -28,16 +28,6 @@ const base: PreparationInput = {
   form: 'liquid',
   imageGuided: true,
 };
-
-function thrownError(run: () => unknown): ScienceInputError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof ScienceInputError) return error;
-    throw error;
-  }
-  throw new Error('expected a ScienceInputError');
-}
 
 describe('formulas (worked examples from preparation.md)', () => {
   it('doses 1,000 × 10³/µL × 5 mL as 5 × 10⁹ platelets', () => {
@@ -120,7 +110,7 @@ describe('preparationMetrics', () => {
 
 describe('impossible input', () => {
   it('names the field and suggests the unit for a platelet count in cells/µL', () => {
-    const error = thrownError(() => preparationMetrics({ ...base, wholeBlood: { ...base.wholeBlood, plateletsKPerUl: 245_000 } }));
+    const error = thrownInputError(() => preparationMetrics({ ...base, wholeBlood: { ...base.wholeBlood, plateletsKPerUl: 245_000 } }));
     expect(error.field).toBe('wholeBlood.plateletsKPerUl');
     expect(error.message).toContain('did you mean 245 × 10³/µL?');
     expect(error.allowed).toContain('10000');
@@ -147,13 +137,13 @@ describe('impossible input', () => {
     ['form', { ...base, form: 'clot' } as unknown as PreparationInput],
     ['prp', { ...base, prp: undefined } as unknown as PreparationInput],
   ] as [string, PreparationInput][])('rejects %s', (field, input) => {
-    expect(thrownError(() => preparationMetrics(input)).field).toBe(field);
+    expect(thrownInputError(() => preparationMetrics(input)).field).toBe(field);
   });
 
   it('allows PRP volume up to blood plus anticoagulant, not beyond', () => {
     const input = { ...base, wholeBlood: { ...base.wholeBlood, volumeMl: 10 }, prp: { ...base.prp, volumeMl: 11 }, anticoagulant: { agent: 'ACD-A', volumeMl: 1 } };
     expect(() => checkPreparationInput(input)).not.toThrow();
-    expect(thrownError(() => checkPreparationInput({ ...input, prp: { ...input.prp, volumeMl: 11.5 } })).allowed).toContain('at most 11');
+    expect(thrownInputError(() => checkPreparationInput({ ...input, prp: { ...input.prp, volumeMl: 11.5 } })).allowed).toContain('at most 11');
   });
 
   it('accepts a PRP white-cell count of 0 (leukocyte-poor product)', () => {
@@ -197,8 +187,8 @@ describe('productAgeWarning', () => {
   });
 
   it('rejects an instant before the draw and a non-positive limit', () => {
-    expect(thrownError(() => productAgeWarning(drawnAtMs, drawnAtMs - 1)).field).toBe('atMs');
-    expect(thrownError(() => productAgeWarning(drawnAtMs, drawnAtMs, 0)).field).toBe('limitHours');
+    expect(thrownInputError(() => productAgeWarning(drawnAtMs, drawnAtMs - 1)).field).toBe('atMs');
+    expect(thrownInputError(() => productAgeWarning(drawnAtMs, drawnAtMs, 0)).field).toBe('limitHours');
   });
 });
 
@@ -271,7 +261,7 @@ describe('properties', () => {
     fc.assert(
       fc.property(fc.constantFrom('wholeBlood', 'prp') , fc.constantFrom(...fields), fc.double({ min: -1e6, max: -1e-6, noNaN: true }), (sample, field, value) => {
         const input: PreparationInput = { ...base, [sample]: { ...base[sample], [field]: value } };
-        return thrownError(() => preparationMetrics(input)).field === `${sample}.${field}`;
+        return thrownInputError(() => preparationMetrics(input)).field === `${sample}.${field}`;
       }),
     );
   });

@@ -306,5 +306,3 @@ export const PRP_SYSTEMS: readonly PrpSystem[] = [
 export function findPrpSystem(id: string): PrpSystem | undefined {
   return PRP_SYSTEMS.find((system) => system.id === id);
 }
-
-export const PRP_SYSTEM_IDS: readonly string[] = PRP_SYSTEMS.map((system) => system.id);

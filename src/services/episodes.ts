@@ -7,6 +7,7 @@ import { inTransaction, type Trx } from './db-helpers.js';
 import { invalid, notFound } from './errors.js';
 import { onEpisodeStatusChanged } from './follow-up.js';
 import { newId } from './ids.js';
+import { patientInClinic } from './patients.js';
 import { assertCan } from './permissions.js';
 
 export const EPISODE_STATUSES: readonly EpisodeStatus[] = ['open', 'closed', 'cancelled'];
@@ -45,11 +46,6 @@ function resolveIcd10(indication: IndicationCode, given: string | undefined): st
   if (!code) throw invalid('icd10Code', 'Give the ICD-10 code for an "other" indication.');
   if (!ICD10_PATTERN.test(code)) throw invalid('icd10Code', `"${code}" is not an ICD-10 code (for example M51.36).`);
   return code;
-}
-
-async function patientInClinic(trx: Trx, actor: Actor, patientId: string): Promise<void> {
-  const p = await trx.selectFrom('patient').select('id').where('id', '=', patientId).where('clinic_id', '=', actor.clinicId).executeTakeFirst();
-  if (!p) throw notFound('patient');
 }
 
 export async function createEpisode(services: Services, actor: Actor, patientId: string, input: NewEpisodeInput): Promise<EpisodeView> {

@@ -101,6 +101,12 @@ export async function createPatient(services: Services, actor: Actor, input: Pat
   }
 }
 
+/** Passes when the patient is the actor's clinic's; 404 otherwise (another clinic's or none). */
+export async function patientInClinic(trx: Trx, actor: Actor, patientId: string): Promise<void> {
+  const p = await trx.selectFrom('patient').select('id').where('id', '=', patientId).where('clinic_id', '=', actor.clinicId).executeTakeFirst();
+  if (!p) throw notFound('patient');
+}
+
 export async function getPatient(services: Services, actor: Actor, id: string): Promise<PatientView> {
   assertCan(actor, 'patient:read');
   const { store } = services;
@@ -204,8 +210,7 @@ export async function patientAuditHistory(services: Services, actor: Actor, pati
   assertCan(actor, 'patient:read');
   const { store } = services;
   await inTransaction(store, async (trx) => {
-    const row = await trx.selectFrom('patient').select('id').where('id', '=', patientId).where('clinic_id', '=', actor.clinicId).executeTakeFirst();
-    if (!row) throw notFound('patient');
+    await patientInClinic(trx, actor, patientId);
     await recordAudit(trx, store.dialect, subjectOf(actor), { action: 'read', entityType: 'audit_history', entityId: patientId, patientId });
   });
   const rows = await listAuditEvents(store, actor.clinicId, { patientId, ...page });

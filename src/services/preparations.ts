@@ -36,8 +36,9 @@ import { inTransaction, type Trx } from './db-helpers.js';
 import { ServiceError, notFound } from './errors.js';
 import { newId } from './ids.js';
 import { assertCan } from './permissions.js';
+import { loadEpisodeContext, staffNames } from './pathway-common.js';
 import { loadPathwaySettings } from './pathway-settings.js';
-import { invalidAll, loadProtocol, toScienceProtocol, type ProtocolVersionView, type StaffRef } from './protocols.js';
+import { invalidAll, loadProtocolVersion, toScienceProtocol, type ProtocolVersionView, type StaffRef } from './protocols.js';
 
 type PreparationRow = Selectable<PreparationTable>;
 
@@ -312,14 +313,12 @@ function timeErrors(doc: Doc, now: number): FieldError[] {
 }
 
 async function staffErrors(trx: Trx, clinicId: string, doc: Doc): Promise<FieldError[]> {
-  const errors: FieldError[] = [];
-  for (const path of ['draw.drawnById', 'preparedById']) {
+  const named = ['draw.drawnById', 'preparedById'].flatMap((path) => {
     const id = getPath(doc, path);
-    if (typeof id !== 'string') continue;
-    const found = await trx.selectFrom('staff_user').select('id').where('id', '=', id).where('clinic_id', '=', clinicId).executeTakeFirst();
-    if (!found) errors.push({ field: path, message: `${path}: no staff member with that id in this clinic.` });
-  }
-  return errors;
+    return typeof id === 'string' ? [{ path, id }] : [];
+  });
+  const names = await staffNames(trx, clinicId, named.map((n) => n.id));
+  return named.filter((n) => !names.has(n.id)).map(({ path }) => ({ field: path, message: `${path}: no staff member with that id in this clinic.` }));
 }
 
 /**
@@ -477,20 +476,20 @@ async function resolveProtocol(trx: Trx, clinicId: string, doc: Doc): Promise<{ 
     return { protocol: null, errors: [] };
   }
   const version = typeof doc.protocolVersion === 'number' ? doc.protocolVersion : undefined;
-  const found = await loadProtocol(trx, clinicId, id, version);
+  const found = await loadProtocolVersion(trx, clinicId, id, version);
   if (!found) {
-    const exists = version !== undefined && (await loadProtocol(trx, clinicId, id));
+    const exists = version !== undefined && (await loadProtocolVersion(trx, clinicId, id));
     return exists
       ? { protocol: null, errors: [{ field: 'protocolVersion', message: `The protocol has no version ${version}.` }] }
       : { protocol: null, errors: [{ field: 'protocolId', message: 'No protocol with that id in this clinic.' }] };
   }
-  doc.protocolVersion = found.version.version;
-  return { protocol: found.version, errors: [] };
+  doc.protocolVersion = found.version;
+  return { protocol: found, errors: [] };
 }
 
 async function protocolOfRow(trx: Trx, row: PreparationRow): Promise<ProtocolVersionView | null> {
   if (row.protocol_id === null || row.protocol_version === null) return null;
-  return (await loadProtocol(trx, row.clinic_id, row.protocol_id, row.protocol_version))?.version ?? null;
+  return loadProtocolVersion(trx, row.clinic_id, row.protocol_id, row.protocol_version);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -499,18 +498,10 @@ async function protocolOfRow(trx: Trx, row: PreparationRow): Promise<ProtocolVer
 /** What a preparation shows of its protocol: a full protocol version view is one. */
 type ProtocolRef = Pick<ProtocolVersionView, 'protocolId' | 'versionId' | 'version' | 'name'> & { rotor: Pick<ProtocolVersionView['rotor'], 'radiusCm'> };
 
-const staffIdsOf = (row: PreparationRow): string[] => [row.drawn_by_id, row.prepared_by_id, row.created_by_id].filter((id): id is string => id !== null);
-
-/** Display names of the clinic's staff with these ids, in one query. */
-async function staffNamesOf(trx: Trx, clinicId: string, ids: readonly string[]): Promise<Map<string, string>> {
-  const wanted = [...new Set(ids)];
-  if (wanted.length === 0) return new Map();
-  const rows = await trx.selectFrom('staff_user').select(['id', 'display_name']).where('clinic_id', '=', clinicId).where('id', 'in', wanted).execute();
-  return new Map(rows.map((r) => [r.id, r.display_name]));
-}
+const staffIdsOf = (row: PreparationRow) => [row.drawn_by_id, row.prepared_by_id, row.created_by_id];
 
 async function present(trx: Trx, row: PreparationRow, protocol: ProtocolRef | null): Promise<PreparationView> {
-  return presentWith(row, protocol, await staffNamesOf(trx, row.clinic_id, staffIdsOf(row)));
+  return presentWith(row, protocol, await staffNames(trx, row.clinic_id, staffIdsOf(row)));
 }
 
 /**
@@ -518,7 +509,7 @@ async function present(trx: Trx, row: PreparationRow, protocol: ProtocolRef | nu
  * for the staff they name and one for the protocol versions they followed.
  */
 async function presentAll(trx: Trx, clinicId: string, rows: readonly PreparationRow[]): Promise<PreparationView[]> {
-  const names = await staffNamesOf(trx, clinicId, rows.flatMap(staffIdsOf));
+  const names = await staffNames(trx, clinicId, rows.flatMap(staffIdsOf));
   const key = (protocolId: string, version: number) => `${protocolId}#${version}`;
   const pairs = new Map<string, [string, number]>();
   for (const row of rows) {
@@ -526,7 +517,7 @@ async function presentAll(trx: Trx, clinicId: string, rows: readonly Preparation
   }
   const protocols = new Map<string, ProtocolRef>();
   if (pairs.size > 0) {
-    // The same rows loadProtocol finds: the version of a protocol of this clinic.
+    // The same rows loadProtocolVersion finds: the version of a protocol of this clinic.
     const found = await trx
       .selectFrom('prep_protocol_version as v')
       .innerJoin('prep_protocol as p', (join) => join.onRef('p.id', '=', 'v.protocol_id').onRef('p.clinic_id', '=', 'v.clinic_id'))
@@ -799,8 +790,7 @@ export async function getPreparationReport(services: Services, actor: Actor, id:
   const { store } = services;
   return inTransaction(store, async (trx) => {
     const row = await loadRow(trx, services, actor, id, { lock: false });
-    const patient = await trx.selectFrom('patient').selectAll().where('id', '=', row.patient_id).where('clinic_id', '=', actor.clinicId).executeTakeFirstOrThrow();
-    const episode = await trx.selectFrom('episode').selectAll().where('id', '=', row.episode_id).where('clinic_id', '=', actor.clinicId).executeTakeFirstOrThrow();
+    const { patient, episode } = await loadEpisodeContext(trx, services, actor.clinicId, row.episode_id);
     const clinic = await trx.selectFrom('clinic').select(['name', 'time_zone']).where('id', '=', actor.clinicId).executeTakeFirstOrThrow();
     const protocol = await protocolOfRow(trx, row);
     await recordAudit(trx, store.dialect, subjectOf(actor), { action: 'read', entityType: 'preparation', entityId: id, patientId: row.patient_id, detail: { report: true } });

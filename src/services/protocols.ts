@@ -18,6 +18,7 @@ import type { Actor, Services } from './context.js';
 import { inTransaction, isUniqueViolation, type Trx } from './db-helpers.js';
 import { ServiceError, notFound } from './errors.js';
 import { newId } from './ids.js';
+import { staffNames } from './pathway-common.js';
 import { assertCan } from './permissions.js';
 
 type ProtocolVersionRow = Selectable<ProtocolVersionTable>;
@@ -96,13 +97,6 @@ export function invalidAll(errors: { field: string; message: string }[]): Servic
   return new ServiceError('invalid', detail, { field: errors[0]!.field, data: { errors } });
 }
 
-async function staffNames(trx: Trx, clinicId: string, ids: (string | null)[]): Promise<Map<string, string>> {
-  const wanted = [...new Set(ids.filter((id): id is string => id !== null))];
-  if (wanted.length === 0) return new Map();
-  const rows = await trx.selectFrom('staff_user').select(['id', 'display_name']).where('clinic_id', '=', clinicId).where('id', 'in', wanted).execute();
-  return new Map(rows.map((r) => [r.id, r.display_name]));
-}
-
 function staffRef(names: Map<string, string>, id: string | null): StaffRef | null {
   return id === null ? null : { id, displayName: names.get(id) ?? '(unknown)' };
 }
@@ -171,8 +165,8 @@ async function assertNameFree(trx: Trx, clinicId: string, name: string, exceptId
   if (await q.executeTakeFirst()) throw nameTaken(name);
 }
 
-/** A protocol of the actor's clinic with the asked (or current) version, for reading and pre-filling. */
-export async function loadProtocol(trx: Trx, clinicId: string, id: string, version?: number): Promise<ProtocolView | null> {
+/** A protocol of the actor's clinic with the asked (or current) version and the list of its versions. */
+async function loadProtocol(trx: Trx, clinicId: string, id: string, version?: number): Promise<ProtocolView | null> {
   const protocol = await trx.selectFrom('prep_protocol').selectAll().where('id', '=', id).where('clinic_id', '=', clinicId).executeTakeFirst();
   if (!protocol) return null;
   const versions = await trx.selectFrom('prep_protocol_version').selectAll().where('clinic_id', '=', clinicId).where('protocol_id', '=', id).orderBy('version', 'desc').execute();
@@ -188,6 +182,19 @@ export async function loadProtocol(trx: Trx, clinicId: string, id: string, versi
     version: presentVersion(wanted, names),
     versions: versions.map((v) => ({ version: v.version, versionId: v.id, name: v.name, createdAt: v.created_at, createdBy: staffRef(names, v.created_by_id) })),
   };
+}
+
+/** Only the asked (or current) version of a protocol of this clinic: what a preparation follows. */
+export async function loadProtocolVersion(trx: Trx, clinicId: string, id: string, version?: number): Promise<ProtocolVersionView | null> {
+  const row = await trx
+    .selectFrom('prep_protocol_version as v')
+    .innerJoin('prep_protocol as p', (join) => join.onRef('p.id', '=', 'v.protocol_id').onRef('p.clinic_id', '=', 'v.clinic_id'))
+    .selectAll('v')
+    .where('v.clinic_id', '=', clinicId)
+    .where('v.protocol_id', '=', id)
+    .where((eb) => (version === undefined ? eb('v.version', '=', eb.ref('p.current_version')) : eb('v.version', '=', version)))
+    .executeTakeFirst();
+  return row ? presentVersion(row, await staffNames(trx, clinicId, [row.created_by_id])) : null;
 }
 
 export async function listProtocols(services: Services, actor: Actor): Promise<ProtocolVersionView[]> {

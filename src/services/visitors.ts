@@ -19,19 +19,22 @@ function dayOf(ms: number): string {
   return new Date(ms).toISOString().slice(0, 10);
 }
 
+async function existingSalt(store: Store, day: string): Promise<string | undefined> {
+  return (await store.db.selectFrom('visitor_salt').select('salt').where('day', '=', day).executeTakeFirst())?.salt;
+}
+
 /** The day's secret, created by whichever request needs it first (safe under concurrency). */
 export async function dailySalt(store: Store, day: string): Promise<string> {
-  const existing = await store.db.selectFrom('visitor_salt').select('salt').where('day', '=', day).executeTakeFirst();
-  if (existing) return existing.salt;
+  const existing = await existingSalt(store, day);
+  if (existing) return existing;
   await store.db.insertInto('visitor_salt').values({ day, salt: randomBytes(32).toString('base64url'), created_at: nowIso() })
     .onConflict((oc) => oc.column('day').doNothing()).execute();
   const oldest = dayOf(Date.parse(`${day}T00:00:00Z`) - (SALT_DAYS_KEPT - 1) * 86_400_000);
   await store.db.deleteFrom('visitor_salt').where('day', '<', oldest).execute();
-  return (await store.db.selectFrom('visitor_salt').select('salt').where('day', '=', day).executeTakeFirstOrThrow()).salt;
-}
-
-async function existingSalt(store: Store, day: string): Promise<string | undefined> {
-  return (await store.db.selectFrom('visitor_salt').select('salt').where('day', '=', day).executeTakeFirst())?.salt;
+  // Whichever insert won (this one or a concurrent request's) is the day's salt.
+  const salt = await existingSalt(store, day);
+  if (!salt) throw new Error(`visitor_salt for ${day} vanished right after it was written`);
+  return salt;
 }
 
 function hmac(salt: string, purpose: string, ...parts: string[]): string {

@@ -143,5 +143,4 @@ export interface VisitorSaltTable {
 
 export type ArticleRow = Selectable<ArticleTable>;
 export type ArticleRevisionRow = Selectable<ArticleRevisionTable>;
-export type ArticleReferenceRow = Selectable<ArticleReferenceTable>;
 export type ArticleCommentRow = Selectable<ArticleCommentTable>;

@@ -243,7 +243,6 @@ export interface InjectionTargetTable {
   volume_ml: number;
 }
 
-export type OutcomeSettingsRow = Selectable<OutcomeSettingsTable>;
 export type InstrumentRow = Selectable<InstrumentTable>;
 export type FollowUpScheduleRow = Selectable<FollowUpScheduleTable>;
 export type FollowUpTimePointRow = Selectable<FollowUpTimePointTable>;

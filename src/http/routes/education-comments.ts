@@ -5,7 +5,7 @@ import {
 } from '../../services/comments.js';
 import type { Services } from '../../services/context.js';
 import { actorOf } from '../access.js';
-import { Id, IdParams, pageOf } from '../schemas.js';
+import { Id, IdParams, pageOf, PageQueryFields } from '../schemas.js';
 import { CommentSchema, CommentStatus, ReplyBody, SettingsSchema } from './education-schemas.js';
 
 /** Staff API for readers' comments: the moderation queue, decisions, replies as the clinic, the comment setting. */
@@ -16,7 +16,7 @@ export const educationCommentRoutes: FastifyPluginAsyncTypebox<{ services: Servi
       tags: ['comments'], summary: 'Comments by status (the moderation queue is status=pending, oldest first) or by article',
       querystring: Type.Object({
         status: Type.Optional(CommentStatus), articleId: Type.Optional(Id),
-        page: Type.Optional(Type.Integer({ minimum: 1, maximum: 100000 })), pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
+        ...PageQueryFields,
       }, { additionalProperties: false }),
       response: { 200: pageOf(CommentSchema) },
     },

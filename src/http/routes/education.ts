@@ -6,7 +6,7 @@ import {
 } from '../../services/articles.js';
 import type { Services } from '../../services/context.js';
 import { actorOf } from '../access.js';
-import { IdParams, pageOf } from '../schemas.js';
+import { IdParams, pageOf, PageQueryFields } from '../schemas.js';
 import {
   ArticleSchema, ArticleStatus, ArticleSummarySchema, AuthorProfileSchema, RevisionSchema, RevisionSummarySchema, articleFields, authorProfileFields,
 } from './education-schemas.js';
@@ -27,7 +27,7 @@ export const educationRoutes: FastifyPluginAsyncTypebox<{ services: Services }> 
       tags: ['articles'], summary: 'The clinic’s articles, last changed first, with views over 30 days and comments waiting',
       querystring: Type.Object({
         status: Type.Optional(ArticleStatus), q: Type.Optional(Type.String({ maxLength: 100 })), tag: Type.Optional(Type.String({ maxLength: 40 })),
-        page: Type.Optional(Type.Integer({ minimum: 1, maximum: 100000 })), pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
+        ...PageQueryFields,
       }, { additionalProperties: false }),
       response: { 200: pageOf(ArticleSummarySchema) },
     },

@@ -4,7 +4,7 @@ import type { Services } from '../../services/context.js';
 import { createPatient, getPatient, patientAuditHistory, searchPatients, updatePatient } from '../../services/patients.js';
 import { actorOf } from '../access.js';
 import { AuditEventSchema } from './audit.js';
-import { Email, IdParams, IsoDate, IsoInstant, Id, Nullable, Sex, pageOf } from '../schemas.js';
+import { Email, IdParams, IsoDate, IsoInstant, Id, Nullable, Sex, pageOf, PageQueryFields } from '../schemas.js';
 
 const Mrn = Type.String({ minLength: 1, maxLength: 40, pattern: '^\\S(.*\\S)?$', formatHint: 'must not start or end with a space', description: 'Medical record number, unique in the clinic.' });
 const Name = Type.String({ minLength: 1, maxLength: 100 });
@@ -32,7 +32,7 @@ export const patientRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = 
       tags: ['patients'], summary: 'Search patients by name or MRN prefix and birth date; paged, ordered by name',
       querystring: Type.Object({
         q: Type.Optional(Type.String({ maxLength: 100 })), birthDate: Type.Optional(IsoDate),
-        page: Type.Optional(Type.Integer({ minimum: 1, maximum: 100000 })), pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
+        ...PageQueryFields,
       }, { additionalProperties: false }),
       response: { 200: pageOf(PatientSummarySchema) },
     },

@@ -12,3 +12,14 @@ export function expectInputError(fn: () => unknown, field: string): void {
   }
   throw new Error(`expected a ScienceInputError for ${field}`);
 }
+
+/** The ScienceInputError `run` throws, for tests that look at more than its field; fails otherwise. */
+export function thrownInputError(run: () => unknown): ScienceInputError {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof ScienceInputError) return error;
+    throw error;
+  }
+  throw new Error('expected a ScienceInputError');
+}
