@@ -9,8 +9,8 @@ import { inTransaction } from './db-helpers.js';
 import { ServiceError, conflict, invalid, notFound } from './errors.js';
 import { newId } from './ids.js';
 import { assertCan } from './permissions.js';
-import type { StaffRef } from './protocols.js';
-import { loadEpisodeContext, staffNames, staffRef } from './pathway-common.js';
+import { staffNames, staffRef, type StaffRef } from './staff-refs.js';
+import { loadEpisodeContext } from './pathway-common.js';
 
 /**
  * Adverse events after a PRP treatment, recorded at any time. A serious event (severe,

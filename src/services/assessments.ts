@@ -10,11 +10,11 @@ import { confirmPasswordSignature } from './auth.js';
 import { nowIso, todayIso } from './clock.js';
 import type { Actor, Services } from './context.js';
 import { inTransaction, isUniqueViolation, type Trx } from './db-helpers.js';
-import { ServiceError, conflict, notFound } from './errors.js';
+import { conflict, invalidAll, notFound, ServiceError } from './errors.js';
 import { newId } from './ids.js';
 import { assertCan } from './permissions.js';
-import { invalidAll, type StaffRef } from './protocols.js';
-import { latestAssessment, latestDecision, loadEpisodeContext, staffNames, staffRef, type AssessmentRow, type DecisionRow } from './pathway-common.js';
+import { staffNames, staffRef, type StaffRef } from './staff-refs.js';
+import { latestAssessment, latestDecision, loadEpisodeContext, type AssessmentRow, type DecisionRow } from './pathway-common.js';
 import { loadPathwaySettings } from './pathway-settings.js';
 
 /**

@@ -10,8 +10,8 @@ import { ServiceError, conflict, invalid, notFound } from './errors.js';
 import { newId } from './ids.js';
 import { renderArticleHtml } from './markdown.js';
 import { assertCan } from './permissions.js';
-import type { StaffRef } from './protocols.js';
-import { loadEpisodeContext, staffNames, staffRef, type ConsentRow } from './pathway-common.js';
+import { staffNames, staffRef, type StaffRef } from './staff-refs.js';
+import { loadEpisodeContext, type ConsentRow } from './pathway-common.js';
 
 /**
  * Consent, written by the clinic and signed by the patient.

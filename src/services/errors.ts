@@ -26,3 +26,9 @@ export const invalid = (field: string, message: string) => new ServiceError('inv
 export const notFound = (what: string) => new ServiceError('not-found', `No ${what} with that id in this clinic.`);
 export const forbidden = (message: string) => new ServiceError('forbidden', message);
 export const conflict = (message: string, data?: Record<string, unknown>) => new ServiceError('conflict', message, data ? { data } : {});
+
+/** A 400 naming every bad field at once (`errors[]`), the first as `field`. */
+export function invalidAll(errors: { field: string; message: string }[]): ServiceError {
+  const detail = errors.length === 1 ? errors[0]!.message : `${errors.length} fields need attention: ${errors.map((e) => e.message).join('; ')}`;
+  return new ServiceError('invalid', detail, { field: errors[0]!.field, data: { errors } });
+}

@@ -12,8 +12,8 @@ import { ServiceError, conflict } from './errors.js';
 import { newId } from './ids.js';
 import { enqueueMail } from './outbox.js';
 import { assertCan } from './permissions.js';
-import type { StaffRef } from './protocols.js';
-import { latestAssessment, loadEpisodeContext, staffNames, staffRef } from './pathway-common.js';
+import { staffNames, staffRef, type StaffRef } from './staff-refs.js';
+import { latestAssessment, loadEpisodeContext } from './pathway-common.js';
 import { loadPathwaySettings, type PathwaySettings } from './pathway-settings.js';
 
 /**

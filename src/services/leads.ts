@@ -6,11 +6,10 @@ import { recordAudit, subjectOf, type AuditSubject } from './audit.js';
 import { nowIso } from './clock.js';
 import type { Actor, Services } from './context.js';
 import { inTransaction } from './db-helpers.js';
-import { ServiceError, notFound } from './errors.js';
+import { invalidAll, notFound, ServiceError } from './errors.js';
 import { newId } from './ids.js';
 import { assertCan } from './permissions.js';
-import { invalidAll, type StaffRef } from './protocols.js';
-import { staffNames, staffRef } from './pathway-common.js';
+import { staffNames, staffRef, type StaffRef } from './staff-refs.js';
 import { addressKey, enforceLimit, type ThrottleRule } from './throttle.js';
 
 /**

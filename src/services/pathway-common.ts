@@ -4,7 +4,7 @@ import type { Database, EpisodeRow, PatientRow, Role } from '../store/schema.js'
 import type { Services } from './context.js';
 import type { Trx } from './db-helpers.js';
 import { ServiceError, notFound } from './errors.js';
-import type { StaffRef } from './protocols.js';
+import type { StaffRef } from './staff-refs.js';
 
 /**
  * What several pathway use cases share: loading an episode with its patient (tenancy), staff
@@ -31,17 +31,6 @@ export async function loadEpisodeContext(trx: Trx, services: Services, clinicId:
   if (!episode) throw notFound('episode');
   const patient = await trx.selectFrom('patient').selectAll().where('id', '=', episode.patient_id).where('clinic_id', '=', clinicId).executeTakeFirstOrThrow();
   return { episode, patient };
-}
-
-export async function staffNames(db: Kysely<Database>, clinicId: string, ids: (string | null | undefined)[]): Promise<Map<string, string>> {
-  const wanted = [...new Set(ids.filter((id): id is string => typeof id === 'string'))];
-  if (wanted.length === 0) return new Map();
-  const rows = await db.selectFrom('staff_user').select(['id', 'display_name']).where('clinic_id', '=', clinicId).where('id', 'in', wanted).execute();
-  return new Map(rows.map((r) => [r.id, r.display_name]));
-}
-
-export function staffRef(names: Map<string, string>, id: string | null | undefined): StaffRef | null {
-  return id ? { id, displayName: names.get(id) ?? '(former staff)' } : null;
 }
 
 /** An active staff member of this clinic (with their role), or a 400 naming the field. */

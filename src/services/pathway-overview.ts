@@ -7,8 +7,8 @@ import type { Actor, Services } from './context.js';
 import { inTransaction, type Trx } from './db-helpers.js';
 import { forbidden } from './errors.js';
 import { assertCan } from './permissions.js';
-import type { StaffRef } from './protocols.js';
-import { loadEpisodeContext, staffNames, staffRef } from './pathway-common.js';
+import { staffNames, staffRef, type StaffRef } from './staff-refs.js';
+import { loadEpisodeContext } from './pathway-common.js';
 
 /**
  * The two read models of the pathway: an episode's timeline (every step with its state, who and

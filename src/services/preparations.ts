@@ -33,12 +33,13 @@ import { recordAudit, subjectOf } from './audit.js';
 import { nowIso } from './clock.js';
 import type { Actor, Services } from './context.js';
 import { inTransaction, type Trx } from './db-helpers.js';
-import { ServiceError, notFound } from './errors.js';
+import { invalidAll, notFound, ServiceError } from './errors.js';
 import { newId } from './ids.js';
 import { assertCan } from './permissions.js';
-import { loadEpisodeContext, staffNames } from './pathway-common.js';
+import { loadEpisodeContext } from './pathway-common.js';
+import { staffNames, type StaffRef } from './staff-refs.js';
 import { loadPathwaySettings } from './pathway-settings.js';
-import { invalidAll, loadProtocolVersion, toScienceProtocol, type ProtocolVersionView, type StaffRef } from './protocols.js';
+import { loadProtocolVersion, toScienceProtocol, type ProtocolVersionView } from './protocols.js';
 
 type PreparationRow = Selectable<PreparationTable>;
 

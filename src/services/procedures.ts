@@ -13,8 +13,8 @@ import { ServiceError, conflict, notFound } from './errors.js';
 import { anchorFollowUpOnInjection } from './follow-up.js';
 import { newId } from './ids.js';
 import { assertCan } from './permissions.js';
-import type { StaffRef } from './protocols.js';
-import { assertReadyForTreatment, assertStaffInClinic, checkPastInstant, loadEpisodeContext, staffNames, staffRef, type AssessmentRow } from './pathway-common.js';
+import { staffNames, staffRef, type StaffRef } from './staff-refs.js';
+import { assertReadyForTreatment, assertStaffInClinic, checkPastInstant, loadEpisodeContext, type AssessmentRow } from './pathway-common.js';
 import { loadPathwaySettings } from './pathway-settings.js';
 import { appendCustodyEvent, latestBedsideCheck, loadSpecimen } from './specimens.js';
 

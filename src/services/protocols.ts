@@ -16,9 +16,9 @@ import { recordAudit, subjectOf } from './audit.js';
 import { nowIso } from './clock.js';
 import type { Actor, Services } from './context.js';
 import { inTransaction, isUniqueViolation, type Trx } from './db-helpers.js';
-import { ServiceError, notFound } from './errors.js';
+import { ServiceError, invalidAll, notFound } from './errors.js';
 import { newId } from './ids.js';
-import { staffNames } from './pathway-common.js';
+import { staffNames, staffRef, type StaffRef } from './staff-refs.js';
 import { assertCan } from './permissions.js';
 
 type ProtocolVersionRow = Selectable<ProtocolVersionTable>;
@@ -39,11 +39,6 @@ export interface ProtocolSpec {
   targetVolumeMl?: number | null;
   activation?: { agent: ActivationAgent; detail?: string } | null;
   notes?: string | null;
-}
-
-export interface StaffRef {
-  id: string;
-  displayName: string;
 }
 
 export interface ProtocolVersionView {
@@ -92,15 +87,6 @@ function checkSpec(spec: ProtocolSpec): void {
 }
 
 /** One 400 naming every bad field (`errors[]`), with the first as `field`. */
-export function invalidAll(errors: { field: string; message: string }[]): ServiceError {
-  const detail = errors.length === 1 ? errors[0]!.message : `${errors.length} fields need attention: ${errors.map((e) => e.message).join('; ')}`;
-  return new ServiceError('invalid', detail, { field: errors[0]!.field, data: { errors } });
-}
-
-function staffRef(names: Map<string, string>, id: string | null): StaffRef | null {
-  return id === null ? null : { id, displayName: names.get(id) ?? '(unknown)' };
-}
-
 function presentVersion(row: ProtocolVersionRow, names: Map<string, string>): ProtocolVersionView {
   const rotor = { radiusCm: row.rotor_radius_cm, type: row.rotor_type as RotorType };
   const spins = fromJson<SpinStep[]>(row.spins) ?? [];

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Insertable, Selectable } from 'kysely';
 import {
-  canMoveCustody, checkBedsideIdentity, formatSpecimenCode, normaliseSpecimenCode, productExpiresAt, specimenCodeFrom,
+  canMoveCustody, checkBedsideIdentity, formatSpecimenCode, isOpenCustody, normaliseSpecimenCode, productExpiresAt, specimenCodeFrom,
   type CustodyState, type Mismatch,
 } from '../science/index.js';
 import { fromJson, toJson } from '../store/json.js';
@@ -14,8 +14,8 @@ import { ServiceError, conflict, invalid, notFound } from './errors.js';
 import { newId } from './ids.js';
 import { enqueueMail } from './outbox.js';
 import { assertCan, can } from './permissions.js';
-import type { StaffRef } from './protocols.js';
-import { assertReadyForTreatment, checkPastInstant, loadEpisodeContext, staffNames, staffRef } from './pathway-common.js';
+import { staffNames, staffRef, type StaffRef } from './staff-refs.js';
+import { assertReadyForTreatment, checkPastInstant, loadEpisodeContext } from './pathway-common.js';
 import { loadPathwaySettings } from './pathway-settings.js';
 
 /**
@@ -96,7 +96,7 @@ async function presentSpecimens(trx: Trx, clinicId: string, rows: SpecimenRow[])
   return rows.map((r) => ({
     id: r.id, episodeId: r.episode_id, patientId: r.patient_id, code: r.code, displayCode: formatSpecimenCode(r.code), status: r.status, drawnAt: r.drawn_at,
     drawnBy: staffRef(names, r.drawn_by), expiresAt: r.expires_at, productAgeLimitHours: r.product_age_limit_hours,
-    expired: r.status !== 'injected' && r.status !== 'discarded' && now > Date.parse(r.expires_at),
+    expired: isOpenCustody(r.status) && now > Date.parse(r.expires_at),
     drawVolumeMl: r.draw_volume_ml, tubeCount: r.tube_count, preparationId: r.preparation_id, prpVolumeMl: r.prp_volume_ml, discardReason: r.discard_reason, note: r.note,
     events: events.filter((e) => e.specimen_id === r.id).map((e: CustodyEventRow) => ({
       id: e.id, type: e.type, at: e.at, by: staffRef(names, e.by_id), detail: fromJson<Record<string, unknown>>(e.detail_json), recordedAt: e.recorded_at,
