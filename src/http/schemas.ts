@@ -21,6 +21,18 @@ export function Nullable<T extends TSchema>(schema: T) {
   return Type.Unsafe<Static<T> | null>({ ...s, type: [s.type ?? 'string', 'null'], ...(s.enum && { enum: [...s.enum, null] }) });
 }
 
+/** A string from a fixed list (the science's or a service's constants), with its values in the OpenAPI document. */
+export const Enum = <T extends string>(values: readonly T[], description?: string) => Type.Unsafe<T>({ type: 'string', enum: [...values], ...(description && { description }) });
+
+/** An enum that also accepts null (a merge patch clears a field with null). */
+export const NullableEnum = <T extends string>(values: readonly T[], description?: string) =>
+  Type.Unsafe<T | null>({ type: ['string', 'null'], enum: [...values, null], ...(description && { description }) });
+
+export const Text = (maxLength: number, description?: string) => Type.String({ maxLength, ...(description && { description }) });
+
+/** An instant the client sends; the service stores it as UTC. */
+export const Instant = (description: string) => Type.String({ format: 'date-time', description: `${description} ISO-8601 with a time zone; stored as UTC.` });
+
 export const ProblemSchema = Type.Object({
   type: Type.String(),
   title: Type.String(),

@@ -7,20 +7,16 @@ import { ADVERSE_EVENT_CATEGORIES, ADVERSE_EVENT_OUTCOMES, ADVERSE_EVENT_RELATED
 import { DECISION_OUTCOMES } from '../../services/assessments.js';
 import { CONSENT_KINDS } from '../../services/consents.js';
 import { LEAD_STATUSES } from '../../services/leads.js';
-import { Id, Indication, IsoDate, IsoInstant, Nullable } from '../schemas.js';
+import { Enum, Id, Indication, Instant, IsoDate, IsoInstant, Nullable, NullableEnum, Text } from '../schemas.js';
 
 /** Schemas of the clinical pathway. Request objects are closed: unknown fields are rejected. */
 
-export const Enum = <T extends string>(values: readonly T[], description?: string) => Type.Unsafe<T>({ type: 'string', enum: [...values], ...(description && { description }) });
-const NullableEnum = <T extends string>(values: readonly T[]) => Type.Unsafe<T | null>({ type: ['string', 'null'], enum: [...values, null] });
 const closed = <P extends TProperties>(properties: P, description?: string) => Type.Object(properties, { additionalProperties: false, ...(description && { description }) });
-const Text = (maxLength: number, description?: string) => Type.String({ maxLength, ...(description && { description }) });
 const Required = (maxLength: number, description?: string) => Type.String({ minLength: 1, maxLength, ...(description && { description }) });
 const opt = <T extends TSchema>(s: T) => Type.Optional(s);
 /** Passed through as the service shaped it (documented in the service's types). */
 const AnyObject = (description?: string) => Type.Unsafe<unknown>({ type: 'object', additionalProperties: true, ...(description && { description }) });
 export const StaffRefSchema = Nullable(Type.Object({ id: Id, displayName: Type.String() }));
-const Instant = (description: string) => Type.String({ format: 'date-time', description: `${description} ISO-8601 with a time zone; stored as UTC.` });
 
 export const Level = Enum(SPINAL_LEVELS, 'Lumbar motion segment, L1/L2 to L5/S1.');
 export const SideSchema = Enum(SIDES);

@@ -9,19 +9,9 @@ import {
   SAMPLE_ANTICOAGULANTS,
   SPIN_TEMPERATURE_RANGE_C,
 } from '../../science/index.js';
-import { Id, IsoInstant, Nullable } from '../schemas.js';
+import { Enum, Id, Instant, IsoInstant, Nullable, NullableEnum, Text } from '../schemas.js';
 
 /** Schemas of protocols and preparations. Objects are closed: unknown fields are rejected. */
-
-/** An enum that also accepts null (a merge patch clears a field with null). */
-function NullableEnum<T extends string>(values: readonly T[], description?: string) {
-  return Type.Unsafe<T | null>({ type: ['string', 'null'], enum: [...values, null], ...(description && { description }) });
-}
-
-const Enum = <T extends string>(values: readonly T[], description?: string) => Type.Unsafe<T>({ type: 'string', enum: [...values], ...(description && { description }) });
-
-const Text = (maxLength: number, description?: string) => Type.String({ maxLength, ...(description && { description }) });
-const Instant = (description: string) => Type.String({ format: 'date-time', description: `${description} ISO-8601 with a time zone, stored as UTC.` });
 
 // Counts carry no maximum here on purpose: a count in the wrong unit (245000 for 245) reaches the
 // science library, which answers with the field and the conversion instead of a bare "too big".
