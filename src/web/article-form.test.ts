@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { articleBody, isDirty, isoToLocalInput, localInputToIso, parseTags, valuesOf } from './article-form.js';
+import { articleBody, isDirty, parseTags, valuesOf } from './article-form.js';
+import { toLocalInput as isoToLocalInput, fromLocalInput as localInputToIso } from './format.js';
 import type { ArticleView } from './education-types.js';
 
 const ME = '0190aaaa-0000-7000-8000-000000000001';

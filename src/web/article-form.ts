@@ -1,4 +1,5 @@
 import type { ArticleStatus, ArticleView } from './education-types.js';
+import { nullable } from './forms.js';
 
 /**
  * The article editor's form state and the request bodies made from it. Kept apart from the
@@ -53,8 +54,6 @@ export function parseTags(text: string): string[] {
   return text.split(',').map((t) => t.trim()).filter((t) => t !== '');
 }
 
-const orNull = (value: string): string | null => (value.trim() === '' ? null : value.trim());
-
 /**
  * The POST (new) or PATCH (edit) body. A new article leaves out empty optional fields (the server
  * makes the slug from the title); an edit sends every field, null for an emptied one, and the
@@ -66,11 +65,11 @@ export function articleBody(values: ArticleValues, revision?: number): Record<st
     summary: values.summary.trim(),
     bodyMarkdown: values.bodyMarkdown,
     tags: parseTags(values.tags),
-    references: values.references.map((r) => ({ doi: orNull(r.doi), pmid: orNull(r.pmid), citation: r.citation.trim() })),
-    indication: orNull(values.indication),
+    references: values.references.map((r) => ({ doi: nullable(r.doi), pmid: nullable(r.pmid), citation: r.citation.trim() })),
+    indication: nullable(values.indication),
     authorId: values.authorId,
-    reviewerId: orNull(values.reviewerId),
-    lastReviewedOn: orNull(values.lastReviewedOn),
+    reviewerId: nullable(values.reviewerId),
+    lastReviewedOn: nullable(values.lastReviewedOn),
   };
   if (revision === undefined) {
     if (values.slug.trim()) body.slug = values.slug.trim();
@@ -84,20 +83,6 @@ export function articleBody(values: ArticleValues, revision?: number): Record<st
 export function isDirty(values: ArticleValues, article: ArticleView | undefined, me: string): boolean {
   const strip = (v: ArticleValues) => JSON.stringify({ ...articleBody(v, 1), tags: parseTags(v.tags).join('\u0000') });
   return strip(values) !== strip(valuesOf(article, me));
-}
-
-/** `<input type="datetime-local">` value (the browser's zone) → ISO instant; undefined if empty or invalid. */
-export function localInputToIso(value: string): string | undefined {
-  if (!value) return undefined;
-  const ms = new Date(value).getTime();
-  return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
-}
-
-/** ISO instant → `YYYY-MM-DDTHH:mm` in the browser's zone. */
-export function isoToLocalInput(iso: string): string {
-  const d = new Date(iso);
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
 }
 
 export const STATUS_LABELS: Record<ArticleStatus, string> = { draft: 'Draft', scheduled: 'Scheduled', published: 'Published' };

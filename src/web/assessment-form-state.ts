@@ -10,7 +10,7 @@ import {
   type ModicType, type PfirrmannGrade, type Side, type SpinalLevel, type CancerStatus,
 } from '../science/assessment.js';
 import type { IndicationCode } from '../science/indications.js';
-import type { FormErrors } from './forms.js';
+import { nullable, numberOrNull, spreadProblem, type FormErrors } from './forms.js';
 import type { Problem } from './types.js';
 
 export type BooleanCondition = Exclude<keyof Conditions, 'cancer' | 'cancerHaematologicalOrBone'>;
@@ -84,14 +84,6 @@ export const emptyInjectionRow = (): InjectionRow => ({ on: '', site: '', level:
 export const emptySurgeryRow = (): SurgeryRow => ({ on: '', description: '', levels: [] });
 export const emptyMedicationRow = (): MedicationRow => ({ class: 'nsaid', name: '', ongoing: true, lastDoseOn: '' });
 
-/** '' → null; anything else → a number (NaN stays NaN, so the engine and the server refuse it at its field). */
-function numberOrNull(text: string): number | null {
-  const t = text.trim();
-  return t === '' ? null : Number(t);
-}
-const textOrNull = (text: string): string | null => (text.trim() === '' ? null : text.trim());
-const orNull = (text: string): string | null => (text === '' ? null : text);
-const intOrNull = (text: string): number | null => (text === '' ? null : Number(text));
 const fissureOf = (f: Fissure): boolean | null => (f === 'yes' ? true : f === 'no' ? false : null);
 
 /** The request body (and the engine's input) for the form as it stands. Empty fields become null. */
@@ -99,31 +91,31 @@ export function assessmentOf(s: AssessmentFormState): Assessment {
   return {
     indications: s.indications as IndicationCode[],
     levels: SPINAL_LEVELS.filter((l) => s.levels.includes(l)),
-    side: orNull(s.side) as Side | null,
+    side: nullable(s.side) as Side | null,
     painDurationMonths: numberOrNull(s.painDurationMonths),
     imaging: s.study === '' ? null : {
       study: s.study as ImagingStudy,
-      performedOn: orNull(s.performedOn),
+      performedOn: nullable(s.performedOn),
       discs: s.discs.map((d) => ({
         level: d.level as SpinalLevel,
-        pfirrmannGrade: intOrNull(d.pfirrmannGrade) as PfirrmannGrade | null,
-        modicType: intOrNull(d.modicType) as ModicType | null,
+        pfirrmannGrade: numberOrNull(d.pfirrmannGrade) as PfirrmannGrade | null,
+        modicType: numberOrNull(d.modicType) as ModicType | null,
         annularFissure: fissureOf(d.annularFissure),
-        contour: orNull(d.contour) as DiscContour | null,
-        facetArthropathy: orNull(d.facetArthropathy) as FacetArthropathyGrade | null,
+        contour: nullable(d.contour) as DiscContour | null,
+        facetArthropathy: nullable(d.facetArthropathy) as FacetArthropathyGrade | null,
       })),
-      findingsText: textOrNull(s.findingsText),
+      findingsText: nullable(s.findingsText),
     },
     priorTreatments: {
       physiotherapy: { done: s.physiotherapyDone, weeks: s.physiotherapyDone ? numberOrNull(s.physiotherapyWeeks) : null },
-      steroidInjections: s.steroidInjections.map((r) => ({ on: r.on, site: r.site.trim(), level: orNull(r.level) as SpinalLevel | null, side: orNull(r.side) as Side | null })),
-      surgeries: s.surgeries.map((r) => ({ on: orNull(r.on), description: r.description.trim(), levels: SPINAL_LEVELS.filter((l) => r.levels.includes(l)) })),
-      other: textOrNull(s.otherTreatments),
+      steroidInjections: s.steroidInjections.map((r) => ({ on: r.on, site: r.site.trim(), level: nullable(r.level) as SpinalLevel | null, side: nullable(r.side) as Side | null })),
+      surgeries: s.surgeries.map((r) => ({ on: nullable(r.on), description: r.description.trim(), levels: SPINAL_LEVELS.filter((l) => r.levels.includes(l)) })),
+      other: nullable(s.otherTreatments),
     },
-    medications: s.medications.map((m) => ({ class: m.class as MedicationClass, name: m.name.trim(), ongoing: m.ongoing, lastDoseOn: orNull(m.lastDoseOn) })),
-    labs: { plateletsKPerUl: numberOrNull(s.plateletsKPerUl), haemoglobinGPerDl: numberOrNull(s.haemoglobinGPerDl), takenOn: orNull(s.labsTakenOn) },
+    medications: s.medications.map((m) => ({ class: m.class as MedicationClass, name: m.name.trim(), ongoing: m.ongoing, lastDoseOn: nullable(m.lastDoseOn) })),
+    labs: { plateletsKPerUl: numberOrNull(s.plateletsKPerUl), haemoglobinGPerDl: numberOrNull(s.haemoglobinGPerDl), takenOn: nullable(s.labsTakenOn) },
     conditions: { ...s.conditions, cancer: s.cancer, cancerHaematologicalOrBone: s.cancer !== 'none' && s.cancerHaematologicalOrBone },
-    notes: textOrNull(s.notes),
+    notes: nullable(s.notes),
   };
 }
 
@@ -217,19 +209,13 @@ export function findingInputId(field: string): string | undefined {
  * whatever names no field of this form goes above it.
  */
 export function assessmentProblemErrors(problem: Problem): FormErrors {
-  const entries = problem.errors && problem.errors.length > 0 ? problem.errors : problem.field ? [{ field: problem.field, message: problem.detail }] : [];
-  const fields: Record<string, string> = {};
-  const stray: string[] = [];
-  for (const { field, message } of entries) {
+  return spreadProblem(problem, (field, message) => {
     const label = assessmentFieldLabel(field);
     // Validator messages are fragments ("must be a valid date"); service and science messages name the raw path.
     const text = message.startsWith(field) ? message.slice(field.length).trim() : message;
     const sentence = label ? sentenceOf(label, text) : `${field} ${text}`;
-    if (label) fields[assessmentErrorKey(field)] ??= sentence;
-    else stray.push(sentence.endsWith('.') ? sentence : `${sentence}.`);
-  }
-  const general = stray.length > 0 ? stray.join(' ') : Object.keys(fields).length > 0 ? undefined : problem.detail;
-  return { fields, general };
+    return label ? { key: assessmentErrorKey(field), text: sentence } : { key: undefined, text: sentence.endsWith('.') ? sentence : `${sentence}.` };
+  });
 }
 
 function sentenceOf(label: string, text: string): string {

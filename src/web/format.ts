@@ -28,10 +28,27 @@ export function ageOf(birthDate: string, today = new Date()): number | undefined
   return age;
 }
 
+const pad = (n: number) => String(n).padStart(2, '0');
+
 /** Today's date in the browser's zone, YYYY-MM-DD (the default for date fields). */
 export function todayIso(now = new Date()): string {
-  const pad = (n: number) => String(n).padStart(2, '0');
   return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
+}
+
+/** An instant as a `datetime-local` value in the browser's zone, to the minute; '' when empty or unreadable. */
+export function toLocalInput(iso: string | null | undefined): string {
+  if (!iso) return '';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return '';
+  return `${todayIso(d)}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
+/** A `datetime-local` value (browser zone) as an ISO-8601 UTC instant, or undefined when empty or unreadable. */
+export function fromLocalInput(value: string): string | undefined {
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/.exec(value.trim());
+  if (!m) return undefined;
+  const d = new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6] ?? 0));
+  return Number.isNaN(d.getTime()) ? undefined : d.toISOString();
 }
 
 export const SEX_LABELS: Record<string, string> = { female: 'Female', male: 'Male', other: 'Other', unknown: 'Unknown' };

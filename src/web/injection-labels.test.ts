@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { needleText, numberOrNull } from './injection-labels.js';
+import { numberOrNull } from './forms.js';
+import { needleText } from './injection-labels.js';
 
 describe('injection record words', () => {
   it('writes the needle as a clinician would read it, leaving out what was not recorded', () => {

@@ -1,10 +1,13 @@
+import { SIDE_LABELS as ASSESSMENT_SIDE_LABELS } from './assessment-form-state.js';
+
 /**
  * Words for the injection record, shared by the form and the record view. The server stores the
  * needle type, antibiotic route and complication items as text; these are the choices the staff
  * app offers (anything else goes in as "other" with the clinic's own words).
  */
 export const GUIDANCE_LABELS: Record<string, string> = { fluoroscopy: 'Fluoroscopy', ultrasound: 'Ultrasound', ct: 'CT', none: 'None' };
-export const SIDE_LABELS: Record<string, string> = { left: 'Left', right: 'Right', bilateral: 'Bilateral', midline: 'Midline' };
+/** The assessment's words for a side, looked up by the stored text. */
+export const SIDE_LABELS: Record<string, string> = ASSESSMENT_SIDE_LABELS;
 
 /** Needle tips used for spinal PRP injections: cutting (Quincke, Chiba), pencil-point (Whitacre), epidural (Tuohy). */
 export const NEEDLE_TYPES = ['Spinal (Quincke)', 'Whitacre (pencil-point)', 'Tuohy', 'Chiba'] as const;
@@ -14,12 +17,6 @@ export const ANTIBIOTIC_ROUTES = ['IV', 'Oral', 'IM', 'Intradiscal'] as const;
 export const COMPLICATION_ITEMS = [
   'Vasovagal reaction', 'Bleeding or haematoma at the site', 'Severe procedural pain', 'Paraesthesia or radicular pain', 'Suspected dural puncture', 'Allergic reaction',
 ] as const;
-
-/** A number box's value, or null when it is empty (a number input gives '' for anything it cannot read). */
-export function numberOrNull(value: string): number | null {
-  const v = value.trim();
-  return v === '' ? null : Number(v);
-}
 
 /** "22 G, 150 mm, Spinal (Quincke)" */
 export function needleText(n: { gauge?: number | null; lengthMm?: number | null; type?: string | null } | null | undefined): string | null {

@@ -7,7 +7,6 @@ import {
   emptyValues,
   fieldDomId,
   focusPathFor,
-  fromLocalInput,
   humanise,
   isDirty,
   labelOf,
@@ -18,9 +17,9 @@ import {
   protocolAnticoagulantMl,
   readLine,
   suggestedCount,
-  toLocalInput,
   type PrepValues,
 } from './preparation-form.js';
+import { fromLocalInput, toLocalInput } from './format.js';
 import type { Problem, ProtocolVersionView } from './types.js';
 
 const DRAWN = '2025-06-02T08:30';

@@ -19,6 +19,8 @@ import {
 import type { BloodCounts, PreparationRecord, SpinStep } from '../science/preparation-types.js';
 import { findPrpSystem } from '../science/prp-systems.js';
 import { formatSignificant, suspectWrongUnit } from '../science/units.js';
+import { fromLocalInput, toLocalInput } from './format.js';
+import { spreadProblem, type FormErrors } from './forms.js';
 import type { PreparationView, Problem, ProtocolVersionView } from './types.js';
 
 export type FieldKind = 'text' | 'number' | 'integer' | 'instant' | 'choice' | 'yesno' | 'given' | 'list';
@@ -170,18 +172,11 @@ export function humanise(message: string): string {
  * field, in words; what names no field of the form goes in `general`. The schema validator sends
  * fragments ("must be at most 500") and the service whole sentences; both read as sentences here.
  */
-export function problemFieldErrors(problem: Problem): { fields: Record<string, string>; general: string | undefined } {
-  const entries = problem.errors && problem.errors.length > 0 ? problem.errors : problem.field ? [{ field: problem.field, message: problem.detail }] : [];
-  const fields: Record<string, string> = {};
-  const stray: string[] = [];
-  for (const entry of entries) {
-    const path = normalisePath(entry.field);
-    const text = sentence(path, entry.message);
-    if (isFormPath(path)) fields[path] ??= text;
-    else stray.push(text);
-  }
-  const general = stray.length > 0 ? stray.join(' ') : Object.keys(fields).length > 0 ? undefined : problem.detail;
-  return { fields, general };
+export function problemFieldErrors(problem: Problem): FormErrors {
+  return spreadProblem(problem, (field, message) => {
+    const path = normalisePath(field);
+    return { key: isFormPath(path) ? path : undefined, text: sentence(path, message) };
+  });
 }
 
 function sentence(path: string, message: string): string {
@@ -206,24 +201,6 @@ export interface PrepValues {
 }
 
 export const EMPTY_SPIN: SpinRow = { rcf: '', minutes: '', temperatureC: '' };
-
-const pad = (n: number) => String(n).padStart(2, '0');
-
-/** An instant as a `datetime-local` value in the browser's zone (minutes: what the lab writes down). */
-export function toLocalInput(iso: string | null | undefined): string {
-  if (!iso) return '';
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return '';
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
-}
-
-/** A `datetime-local` value (browser zone) as an ISO-8601 UTC instant, or undefined when unreadable. */
-export function fromLocalInput(value: string): string | undefined {
-  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/.exec(value.trim());
-  if (!m) return undefined;
-  const d = new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6] ?? 0));
-  return Number.isNaN(d.getTime()) ? undefined : d.toISOString();
-}
 
 /** A new record: drawn now (to be corrected to the real time), prepared by the person signed in. */
 export function emptyValues(now: Date, userId: string): PrepValues {

@@ -8,6 +8,7 @@ import { protocolErrors, type PreparationProtocol } from '../science/preparation
 import type { ActivationAgent } from '../science/preparation-types.js';
 import type { RotorType } from '../science/preparation-record.js';
 import { EMPTY_SPIN, normalisePath, parseDecimal, type SpinRow } from './preparation-form.js';
+import { spreadProblem, type FormErrors } from './forms.js';
 import type { Problem, ProtocolSpec, ProtocolVersionView } from './types.js';
 
 export interface ProtocolValues {
@@ -179,20 +180,14 @@ function sentence(path: string, message: string): string {
 }
 
 /** The server's problem spread over the editor's fields (spins in either notation). */
-export function protocolProblemErrors(problem: Problem): { fields: Record<string, string>; general: string | undefined } {
-  const entries = problem.errors && problem.errors.length > 0 ? problem.errors : problem.field ? [{ field: problem.field, message: problem.detail }] : [];
-  const fields: Record<string, string> = {};
-  const stray: string[] = [];
-  for (const entry of entries) {
-    const path = normalisePath(entry.field);
+export function protocolProblemErrors(problem: Problem): FormErrors {
+  return spreadProblem(problem, (field, message) => {
+    const path = normalisePath(field);
     const known = LABELS[path] !== undefined || SPIN_PATH.test(path) || path === 'spins';
-    const fragment = /^(is |must )/.test(entry.message);
-    const text = fragment ? `${protocolLabelOf(path)} ${entry.message.replace(/^must be > (\S+)$/, 'must be greater than $1')}.` : sentence(path, entry.message);
-    if (known) fields[path] ??= text;
-    else stray.push(text);
-  }
-  const general = stray.length > 0 ? stray.join(' ') : Object.keys(fields).length > 0 ? undefined : problem.detail;
-  return { fields, general };
+    const fragment = /^(is |must )/.test(message);
+    const text = fragment ? `${protocolLabelOf(path)} ${message.replace(/^must be > (\S+)$/, 'must be greater than $1')}.` : sentence(path, message);
+    return { key: known ? path : undefined, text };
+  });
 }
 
 /** "100 g × 15 min → 1,600 g × 20 min (22 °C)" */

@@ -1,9 +1,9 @@
 import { useState } from 'react';
 import { announce } from '../announce.js';
 import { api } from '../api.js';
-import { STATUS_LABELS, STATUS_TONES, isoToLocalInput, localInputToIso } from '../article-form.js';
+import { STATUS_LABELS, STATUS_TONES } from '../article-form.js';
 import type { ArticleView } from '../education-types.js';
-import { formatInstant } from '../format.js';
+import { formatInstant, fromLocalInput, toLocalInput } from '../format.js';
 import { problemOf } from '../forms.js';
 import type { Problem } from '../types.js';
 import { Notice } from './error-summary.js';
@@ -21,7 +21,7 @@ interface Props {
 
 /** Publish now, schedule for later, or take off the site. The server insists on a medical reviewer and review date. */
 export function ArticlePublishing({ article, dirty, onChange, onProblem }: Props) {
-  const [when, setWhen] = useState(article.status === 'scheduled' && article.publishAt ? isoToLocalInput(article.publishAt) : '');
+  const [when, setWhen] = useState(article.status === 'scheduled' && article.publishAt ? toLocalInput(article.publishAt) : '');
   const [whenError, setWhenError] = useState<string | undefined>(undefined);
   const [busy, setBusy] = useState(false);
   const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
@@ -44,7 +44,7 @@ export function ArticlePublishing({ article, dirty, onChange, onProblem }: Props
   }
 
   function schedule() {
-    const iso = localInputToIso(when);
+    const iso = fromLocalInput(when);
     if (!iso) {
       setWhenError('Choose the date and time it should go live.');
       return;
@@ -87,7 +87,7 @@ export function ArticlePublishing({ article, dirty, onChange, onProblem }: Props
         <div className="schedule-row">
           <TextField
             id="article-publishAt" label={article.status === 'scheduled' ? 'Change the time it goes live' : 'Or schedule it'} type="datetime-local"
-            value={when} onChange={(e) => setWhen(e.target.value)} error={whenError} min={isoToLocalInput(new Date().toISOString())}
+            value={when} onChange={(e) => setWhen(e.target.value)} error={whenError} min={toLocalInput(new Date().toISOString())}
             hint={`In your time zone (${zone}).`}
           />
           <button type="button" className="button" disabled={busy || dirty} onClick={schedule}>Schedule</button>

@@ -3,7 +3,7 @@ import { Link } from 'react-router';
 import { announce } from '../announce.js';
 import { api } from '../api.js';
 import { formatInstant } from '../format.js';
-import { NO_ERRORS, formErrorsOf, optional, problemOf, type FieldInfo, type FormErrors } from '../forms.js';
+import { NO_ERRORS, formErrorsOf, nullable, numberOrNull, problemOf, type FieldInfo, type FormErrors } from '../forms.js';
 import { useSession } from '../session.js';
 import type { SpecimenView } from '../pathway-types.js';
 import { useLoad } from '../hooks.js';
@@ -21,8 +21,6 @@ const STATUS_TONE: Record<string, 'neutral' | 'accent' | 'success' | 'warning' |
 
 const DRAW_FIELDS: Record<string, FieldInfo> = { drawVolumeMl: { label: 'Blood drawn (mL)' }, tubeCount: { label: 'Tubes' }, note: { label: 'Note' } };
 const STEP_FIELDS: Record<string, FieldInfo> = { prpVolumeMl: { label: 'PRP volume (mL)' }, preparationId: { label: 'Preparation record' }, reason: { label: 'Reason' } };
-
-const numberOrNull = (v: string) => (v.trim() === '' ? null : Number(v));
 
 /** The chain of custody of the patient's own blood: the draw and its label, then each lab step. */
 export function CustodyPanel({ episodeId, specimens, onChanged }: { episodeId: string; specimens: SpecimenView[]; onChanged: () => void }) {
@@ -54,7 +52,7 @@ function DrawForm({ episodeId, onDrawn }: { episodeId: string; onDrawn: () => vo
     setBusy(true);
     setErrors(NO_ERRORS);
     try {
-      const specimen = await api.post<SpecimenView>(`/episodes/${episodeId}/specimens`, { drawVolumeMl: numberOrNull(volume), tubeCount: numberOrNull(tubes), note: optional(note) ?? null });
+      const specimen = await api.post<SpecimenView>(`/episodes/${episodeId}/specimens`, { drawVolumeMl: numberOrNull(volume), tubeCount: numberOrNull(tubes), note: nullable(note) });
       announce(`Blood draw recorded: specimen ${specimen.displayCode}. Print the label.`);
       onDrawn();
     } catch (error) {
@@ -158,7 +156,7 @@ function StepForm({ specimen, kind, onDone }: { specimen: SpecimenView; kind: St
     setBusy(true);
     setErrors(NO_ERRORS);
     const body = kind === 'prepared'
-      ? { type: 'prepared', prpVolumeMl: numberOrNull(prp), preparationId: optional(preparationId) ?? null }
+      ? { type: 'prepared', prpVolumeMl: numberOrNull(prp), preparationId: nullable(preparationId) }
       : { type: 'discarded', reason: reason.trim() };
     try {
       await api.post<SpecimenView>(`/specimens/${specimen.id}/events`, body);

@@ -3,9 +3,10 @@ import { SIDES, SPINAL_LEVELS } from '../../science/assessment.js';
 import { IMAGE_GUIDANCE, INJECTION_STRUCTURES, INJECTION_STRUCTURE_LABELS, type InjectionStructure } from '../../science/injection.js';
 import { announce } from '../announce.js';
 import { api } from '../api.js';
-import { NO_ERRORS, formErrorsOf, optional, problemOf, type FieldInfo, type FormErrors } from '../forms.js';
+import { toLocalInput } from '../format.js';
+import { NO_ERRORS, formErrorsOf, nullable, numberOrNull, problemOf, type FieldInfo, type FormErrors } from '../forms.js';
 import { useLoad } from '../hooks.js';
-import { ANTIBIOTIC_ROUTES, COMPLICATION_ITEMS, GUIDANCE_LABELS, NEEDLE_TYPES, SIDE_LABELS, numberOrNull } from '../injection-labels.js';
+import { ANTIBIOTIC_ROUTES, COMPLICATION_ITEMS, GUIDANCE_LABELS, NEEDLE_TYPES, SIDE_LABELS } from '../injection-labels.js';
 import type { ProcedureView, SpecimenView } from '../pathway-types.js';
 import { useSession } from '../session.js';
 import type { StaffView } from '../types.js';
@@ -30,11 +31,7 @@ const fieldId = (field: string) => `injection-${field.replace(/[^a-zA-Z0-9]+/g, 
 const OTHER = 'other';
 
 /** A `datetime-local` value for now, in the browser's time zone (the default of "when"). */
-function localNow(): string {
-  const d = new Date();
-  d.setSeconds(0, 0);
-  return new Date(d.getTime() - d.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
-}
+const localNow = (): string => toLocalInput(new Date().toISOString());
 
 /**
  * The injection record: who and when, where the PRP went and how much (with a running total
@@ -83,7 +80,7 @@ export function InjectionForm({ episodeId, specimen, onRecorded }: { episodeId: 
   const toggleItem = (item: string, on: boolean) => setItems((all) => (on ? [...all, item] : all.filter((x) => x !== item)));
 
   function body() {
-    const needleType = needle.type === OTHER ? optional(needle.otherType) ?? null : needle.type || null;
+    const needleType = needle.type === OTHER ? nullable(needle.otherType) : needle.type || null;
     const needleGiven = needle.gauge.trim() || needle.lengthMm.trim() || needleType;
     return {
       specimenId: specimen.id,
@@ -97,15 +94,15 @@ export function InjectionForm({ episodeId, specimen, onRecorded }: { episodeId: 
         ...(r.volume.trim() !== '' && { volumeMl: Number(r.volume) }),
       })),
       needle: needleGiven ? { gauge: numberOrNull(needle.gauge), lengthMm: numberOrNull(needle.lengthMm), type: needleType } : null,
-      contrast: contrast.used ? { used: true, agent: optional(contrast.agent) ?? null, volumeMl: numberOrNull(contrast.volumeMl) } : { used: false },
+      contrast: contrast.used ? { used: true, agent: nullable(contrast.agent), volumeMl: numberOrNull(contrast.volumeMl) } : { used: false },
       antibioticProphylaxis: antibiotic.given
-        ? { given: true, agent: optional(antibiotic.agent) ?? null, doseMg: numberOrNull(antibiotic.doseMg), route: antibiotic.route || null, timing: optional(antibiotic.timing) ?? null }
+        ? { given: true, agent: nullable(antibiotic.agent), doseMg: numberOrNull(antibiotic.doseMg), route: antibiotic.route || null, timing: nullable(antibiotic.timing) }
         : { given: false },
       localAnaesthetic: la.agent.trim()
         ? { agent: la.agent.trim(), concentrationPct: numberOrNull(la.concentrationPct), volumeMl: numberOrNull(la.volumeMl), doseMg: numberOrNull(la.doseMg), mixedWithPrp: la.mixed }
         : null,
-      immediateComplications: noComplication ? { none: true } : { none: false, items, note: optional(complicationNote) ?? null },
-      dischargeInstructions: optional(discharge) ?? null, notes: optional(notes) ?? null,
+      immediateComplications: noComplication ? { none: true } : { none: false, items, note: nullable(complicationNote) },
+      dischargeInstructions: nullable(discharge), notes: nullable(notes),
     };
   }
 

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { useLocation } from 'react-router';
 import { api } from '../api.js';
+import { useLoad } from '../hooks.js';
 import type { CommentView } from '../education-types.js';
 import type { Page } from '../types.js';
 
@@ -19,7 +20,6 @@ const REFRESH_MS = 60_000;
  * again on every screen change, after each moderation decision, and once a minute.
  */
 export function PendingCommentsBadge() {
-  const [pending, setPending] = useState<number | undefined>(undefined);
   const location = useLocation();
   const [tick, setTick] = useState(0);
 
@@ -33,12 +33,8 @@ export function PendingCommentsBadge() {
     };
   }, []);
 
-  useEffect(() => {
-    const controller = new AbortController();
-    api.get<Page<CommentView>>('/comments', { status: 'pending', pageSize: 1 }, controller.signal)
-      .then((page) => setPending(page.total), () => undefined);
-    return () => controller.abort();
-  }, [location.pathname, tick]);
+  // A failed count keeps the last one shown.
+  const pending = useLoad((signal) => api.get<Page<CommentView>>('/comments', { status: 'pending', pageSize: 1 }, signal).then((page) => page.total), [location.pathname, tick]).data;
 
   if (!pending) return null;
   return (

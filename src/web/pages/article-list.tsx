@@ -7,7 +7,7 @@ import { DataTable } from '../components/data-table.js';
 import { SelectField, TextField } from '../components/field.js';
 import { PageHeader } from '../components/layout.js';
 import { Pager } from '../components/pager.js';
-import { Badge, LoadError } from '../components/status.js';
+import { Badge, LoadError, Loading } from '../components/status.js';
 import type { ArticleStatus, ArticleSummary } from '../education-types.js';
 import { formatInstant } from '../format.js';
 import { useAddressSearch, useLoad, useTitle } from '../hooks.js';
@@ -85,7 +85,7 @@ export function ArticleListPage() {
           <Pager page={result.data.page} pageSize={result.data.pageSize} total={result.data.total} onPage={(n) => update({ page: n === 1 ? '' : String(n) })} />
         </section>
       )}
-      {!result.data && !result.error && <p className="loading" role="status">Loading articles…</p>}
+      {!result.data && !result.error && <Loading label="Loading articles…" />}
     </>
   );
 }

@@ -13,7 +13,6 @@ import { useSession } from '../session.js';
 import type { Page, PatientSummary } from '../types.js';
 
 const PAGE_SIZE = 25;
-/** Typing pauses this long before a search runs: each search is a read of patient data and is audited. */
 
 /** Patients, searched by name or MRN prefix and birth date. The address bar holds the search. */
 export function PatientListPage() {

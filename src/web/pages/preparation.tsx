@@ -1,6 +1,5 @@
 import { useEffect, useMemo, useRef, useState, type FormEvent, type KeyboardEvent, type ReactNode } from 'react';
 import { Link, useLocation, useNavigate, useParams, useSearchParams } from 'react-router';
-import { rpmFromRcf } from '../../science/centrifuge.js';
 import { SCIENCE_VERSION } from '../../science/version.js';
 import {
   ACTIVATION_AGENTS,
@@ -18,6 +17,7 @@ import { ErrorSummary, Notice } from '../components/error-summary.js';
 import { SelectField, TextAreaField, TextField } from '../components/field.js';
 import { PageHeader } from '../components/layout.js';
 import { LiveResults } from '../components/live-results.js';
+import { SpinGrid } from '../components/spin-grid.js';
 import { LoadError, Loading } from '../components/status.js';
 import { formatDate, formatInstant, patientName } from '../format.js';
 import { problemOf, type FormErrors } from '../forms.js';
@@ -452,21 +452,10 @@ function PreparationForm({ episode, stored, protocols, staff, onStored }: FormPr
             <div className="spins" role="group" aria-labelledby="spins-title">
               <h3 id="spins-title" className="subsection-title">Spins actually run</h3>
               {values.spins.length > 0 && (
-                <div className="spin-grid" role="presentation">
-                  <span className="spin-head">#</span>
-                  <span className="spin-head">Force (× g)</span>
-                  <span className="spin-head">Minutes</span>
-                  <span className="spin-head">°C</span>
-                  <span className="spin-head" title={rotorRadiusCm ? `On the protocol’s ${rotorRadiusCm} cm rotor` : undefined}>rpm{rotorRadiusCm ? ` (${rotorRadiusCm} cm)` : ''}</span>
-                  <span className="spin-head"><span className="visually-hidden">Remove</span></span>
-                  {values.spins.map((row, i) => (
-                    <SpinRowInputs
-                      key={i} index={i} row={row} rotorRadiusCm={rotorRadiusCm}
-                      errors={{ rcf: errorAt(`spins[${i}].rcf`), minutes: errorAt(`spins[${i}].minutes`), temperatureC: errorAt(`spins[${i}].temperatureC`) }}
-                      onChange={setSpin} onRemove={removeSpin}
-                    />
-                  ))}
-                </div>
+                <SpinGrid
+                  spins={values.spins} radiusCm={rotorRadiusCm ? String(rotorRadiusCm) : ''} rpmTitle={rotorRadiusCm ? `On the protocol’s ${rotorRadiusCm} cm rotor` : undefined}
+                  fieldId={fieldDomId} errorAt={errorAt} onChange={setSpin} onRemove={removeSpin}
+                />
               )}
               {values.spins.length === 0 && <p className="muted small">No spins recorded{selected ? '' : ' — choose a protocol to fill them in, or add them'}.</p>}
               {errorAt('spins') && <p className="field-error">{errorAt('spins')}</p>}
@@ -565,52 +554,6 @@ function PreparationForm({ episode, stored, protocols, staff, onStored }: FormPr
       )}
     </div>
   );
-}
-
-function SpinRowInputs({ index, row, rotorRadiusCm, errors, onChange, onRemove }: {
-  index: number;
-  row: SpinRow;
-  rotorRadiusCm: number | undefined;
-  errors: Record<keyof SpinRow, string | undefined>;
-  onChange: (index: number, part: keyof SpinRow, value: string) => void;
-  onRemove: (index: number) => void;
-}) {
-  const rpm = rotorRadiusCm ? spinRpmOf(row.rcf, rotorRadiusCm) : undefined;
-  const input = (part: keyof SpinRow, label: string) => {
-    const path = `spins[${index}].${part}`;
-    const error = errors[part];
-    return (
-      <span className={`spin-cell${error ? ' field-invalid' : ''}`}>
-        <input
-          id={fieldDomId(path)} className="input num-input" inputMode="decimal" autoComplete="off" value={row[part]}
-          aria-label={`Spin ${index + 1} ${label}`} aria-invalid={error ? true : undefined} aria-describedby={error ? `${fieldDomId(path)}-error` : undefined}
-          onChange={(ev) => onChange(index, part, ev.target.value)}
-        />
-        {error && <span className="field-error" id={`${fieldDomId(path)}-error`}>{error}</span>}
-      </span>
-    );
-  };
-  return (
-    <>
-      <span className="spin-index">{index + 1}</span>
-      {input('rcf', 'force (× g)')}
-      {input('minutes', 'minutes')}
-      {input('temperatureC', 'temperature (°C)')}
-      <span className="spin-rpm" aria-label={`Spin ${index + 1} rpm`}>{rpm !== undefined ? rpm.toLocaleString() : '—'}</span>
-      <button type="button" className="button button-small button-quiet" onClick={() => onRemove(index)} aria-label={`Remove spin ${index + 1}`}>Remove</button>
-    </>
-  );
-}
-
-function spinRpmOf(rcf: string, radiusCm: number): number | undefined {
-  const g = Number(rcf.trim().replace(',', '.'));
-  if (!rcf.trim() || !Number.isFinite(g) || g < 0) return undefined;
-  // rpm = √(RCF / (1.118e-5 × r)) (Dhurat 2014), through the science library.
-  return spinRpm(g, radiusCm);
-}
-
-function spinRpm(rcf: number, radiusCm: number): number {
-  return Math.round(rpmFromRcf(rcf, radiusCm));
 }
 
 function protocolHint(listed: ProtocolVersionView | undefined, linked: PreparationView['protocol'] | undefined): ReactNode {

@@ -1,4 +1,4 @@
-import { Fragment, useState, type FormEvent, type ReactNode } from 'react';
+import { useState, type FormEvent, type ReactNode } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { ACTIVATION_AGENTS } from '../../science/preparation-types.js';
 import { ROTOR_TYPES } from '../../science/preparation-record.js';
@@ -9,6 +9,7 @@ import { DataTable } from '../components/data-table.js';
 import { ErrorSummary, Notice } from '../components/error-summary.js';
 import { SelectField, TextAreaField, TextField } from '../components/field.js';
 import { PageHeader } from '../components/layout.js';
+import { SpinGrid } from '../components/spin-grid.js';
 import { Badge, LoadError, Loading } from '../components/status.js';
 import { formatInstant } from '../format.js';
 import { problemOf, type FormErrors } from '../forms.js';
@@ -20,7 +21,6 @@ import {
   protocolFieldId,
   protocolProblemErrors,
   protocolValuesOf,
-  spinRpm,
   spinsSummary,
   type ProtocolValues,
 } from '../protocol-form.js';
@@ -294,44 +294,10 @@ function ProtocolEditor({ editing, systems, onDone }: { editing: Editing; system
 
       <fieldset className="fieldset">
         <legend>Spins</legend>
-        <div className="spin-grid" role="presentation">
-          <span className="spin-head">#</span>
-          <span className="spin-head">Force (× g)</span>
-          <span className="spin-head">Minutes</span>
-          <span className="spin-head">°C</span>
-          <span className="spin-head">rpm{radius.trim() ? ` (${radius.trim()} cm)` : ''}</span>
-          <span className="spin-head"><span className="visually-hidden">Remove</span></span>
-          {values.spins.map((row, i) => {
-            const rpm = spinRpm(row.rcf, radius);
-            const cell = (part: keyof SpinRow, label: string) => {
-              const path = `spins[${i}].${part}`;
-              const error = shown[path];
-              return (
-                <span className={`spin-cell${error ? ' field-invalid' : ''}`}>
-                  <input
-                    id={protocolFieldId(path)} className="input num-input" inputMode="decimal" autoComplete="off" value={row[part]}
-                    aria-label={`Spin ${i + 1} ${label}`} aria-invalid={error ? true : undefined} aria-describedby={error ? `${protocolFieldId(path)}-error` : undefined}
-                    onChange={(e) => setSpin(i, part, e.target.value)}
-                  />
-                  {error && <span className="field-error" id={`${protocolFieldId(path)}-error`}>{error}</span>}
-                </span>
-              );
-            };
-            return (
-              <Fragment key={i}>
-                <span className="spin-index">{i + 1}</span>
-                {cell('rcf', 'force (× g)')}
-                {cell('minutes', 'minutes')}
-                {cell('temperatureC', 'temperature (°C)')}
-                <span className="spin-rpm" aria-label={`Spin ${i + 1} rpm`}>{rpm !== undefined ? rpm.toLocaleString() : '—'}</span>
-                <button
-                  type="button" className="button button-small button-quiet" aria-label={`Remove spin ${i + 1}`} disabled={values.spins.length === 1}
-                  onClick={() => setValues((val) => ({ ...val, spins: val.spins.filter((_, k) => k !== i) }))}
-                >Remove</button>
-              </Fragment>
-            );
-          })}
-        </div>
+        <SpinGrid
+          spins={values.spins} radiusCm={radius} minRows={1} fieldId={protocolFieldId} errorAt={(path) => shown[path]}
+          onChange={setSpin} onRemove={(i) => setValues((val) => ({ ...val, spins: val.spins.filter((_, k) => k !== i) }))}
+        />
         {shown.spins && <p className="field-error">{shown.spins}</p>}
         <div>
           <button type="button" id={protocolFieldId('spins')} className="button button-small" disabled={values.spins.length >= 4}
